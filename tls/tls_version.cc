@@ -1,0 +1,77 @@
+#include "tls/tls_version.h"
+
+#include <cctype>
+#include <string>
+
+namespace mxsweep::tls {
+
+std::string_view VersionName(uint16_t version) {
+  switch (version) {
+    case 0: return "";
+    case kSsl3: return "SSL3";
+    case kTls10: return "TLS1.0";
+    case kTls11: return "TLS1.1";
+    case kTls12: return "TLS1.2";
+    case kTls13: return "TLS1.3";
+    default: return "unknown";
+  }
+}
+
+bool ParseVersionName(std::string_view name, uint16_t* out_version) {
+  std::string norm;
+  for (char c : name) {
+    if (c == '.' || c == '_' || c == '-' || c == 'v' || c == 'V') continue;
+    norm.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  if (norm.rfind("tls", 0) == 0) norm.erase(0, 3);
+  if (norm == "ssl3" || norm == "ssl30") {
+    *out_version = kSsl3;
+  } else if (norm == "10" || norm == "1") {
+    *out_version = kTls10;
+  } else if (norm == "11") {
+    *out_version = kTls11;
+  } else if (norm == "12") {
+    *out_version = kTls12;
+  } else if (norm == "13") {
+    *out_version = kTls13;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+std::string_view ProbeKindName(ProbeKind kind) {
+  switch (kind) {
+    case ProbeKind::kAuto: return "auto";
+    case ProbeKind::kTls10: return "TLS1.0";
+    case ProbeKind::kTls11: return "TLS1.1";
+    case ProbeKind::kTls12: return "TLS1.2";
+    case ProbeKind::kTls13: return "TLS1.3";
+    case ProbeKind::kExo12: return "EXO";
+  }
+  return "unknown";
+}
+
+uint16_t ForcedVersion(ProbeKind kind) {
+  switch (kind) {
+    case ProbeKind::kAuto: return 0;
+    case ProbeKind::kTls10: return kTls10;
+    case ProbeKind::kTls11: return kTls11;
+    case ProbeKind::kTls12: return kTls12;
+    case ProbeKind::kTls13: return kTls13;
+    case ProbeKind::kExo12: return kTls12;
+  }
+  return 0;
+}
+
+bool ProbeKindForVersion(uint16_t version, ProbeKind* out_kind) {
+  switch (version) {
+    case kTls10: *out_kind = ProbeKind::kTls10; return true;
+    case kTls11: *out_kind = ProbeKind::kTls11; return true;
+    case kTls12: *out_kind = ProbeKind::kTls12; return true;
+    case kTls13: *out_kind = ProbeKind::kTls13; return true;
+    default: return false;
+  }
+}
+
+}  // namespace mxsweep::tls
