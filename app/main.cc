@@ -1,2 +1,63 @@
-#include <cstdio>
-int main() { std::puts("mxsweep"); return 0; }
+// main.cc: the command line. CLI11 is heavy to compile, so it lives in this one file; the
+// commands take plain option structs (options.h).
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+
+#include "app/options.h"
+
+namespace mxsweep::app {
+namespace {
+
+void AddCommonOptions(CLI::App* cmd, CommonOptions* o) {
+  cmd->add_option("--port", o->port, "SMTP port to probe")->capture_default_str();
+  cmd->add_option("--ehlo-name", o->ehlo_name,
+                  "name to send in EHLO (default: this machine's FQDN, never the target's)");
+  cmd->add_option("--ca-file", o->ca_file,
+                  "PEM file of trust anchors for chain validation (default: system roots)");
+  cmd->add_flag("--allow-private", o->allow_private,
+                "allow private, loopback, link-local and reserved targets");
+  cmd->add_option("--versions", o->versions,
+                  "probes to run after 'auto': comma list of TLS1.0,TLS1.1,TLS1.2,TLS1.3,EXO, or 'all'");
+  cmd->add_option("--resolver", o->resolvers, "DNS server IP[:PORT] (repeatable; default: the system's)");
+  cmd->add_flag("-4", o->ipv4_only, "IPv4 addresses only");
+  cmd->add_flag("-6", o->ipv6_only, "IPv6 addresses only");
+  cmd->add_option("--connect-timeout", o->connect_timeout, "seconds to wait for TCP connect")
+      ->capture_default_str();
+  cmd->add_option("--greeting-timeout", o->greeting_timeout,
+                  "seconds to wait for the complete 220 greeting (delays of 10-30 s are normal)")
+      ->capture_default_str();
+  cmd->add_option("--command-timeout", o->command_timeout, "seconds to wait for each reply")
+      ->capture_default_str();
+  cmd->add_option("--handshake-timeout", o->handshake_timeout, "seconds to wait for the TLS handshake")
+      ->capture_default_str();
+  cmd->add_option("--session-timeout", o->session_timeout, "overall deadline of one SMTP session, seconds")
+      ->capture_default_str();
+}
+
+}  // namespace
+}  // namespace mxsweep::app
+
+int main(int argc, char** argv) {
+  using namespace mxsweep::app;
+  // libuv does not ignore SIGPIPE; a peer that vanishes mid-write must not kill the sweep.
+  signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{"mxsweep: find partner mail servers that Exchange Online cannot reach over TLS"};
+  app.require_subcommand(1);
+
+  ProbeOptions probe;
+  CLI::App* probe_cmd = app.add_subcommand("probe", "probe one mail server: STARTTLS with each TLS version");
+  probe_cmd->add_option("host", probe.host, "MX host name or address")->required();
+  probe_cmd->add_flag("--json", probe.json, "one JSON object per address per line (JSONL)");
+  AddCommonOptions(probe_cmd, &probe.common);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  if (probe_cmd->parsed()) return RunProbe(probe);
+  return kExitUsage;
+}

@@ -22,6 +22,7 @@ struct ProbeRecord {
   ProbeStatus status = ProbeStatus::kSkipped;
   std::string detail;         // free text: alert name, server reply, errno text (sanitised)
   uint16_t version = 0;       // negotiated wire version when accepted
+  uint16_t cipher_id = 0;     // IANA code point when accepted
   std::string cipher;         // IANA name when accepted
   std::string group;          // key-exchange group when accepted ("X25519", "P-256")
   int alert = -1;             // TLS alert received from the server, -1 when none

@@ -48,8 +48,30 @@ std::string_view ProbeKindName(ProbeKind kind) {
     case ProbeKind::kTls12: return "TLS1.2";
     case ProbeKind::kTls13: return "TLS1.3";
     case ProbeKind::kExo12: return "EXO";
+    case ProbeKind::kLegacy: return "legacy";
   }
   return "unknown";
+}
+
+bool ParseProbeKindName(std::string_view name, ProbeKind* out_kind) {
+  for (ProbeKind kind : kAllProbeKinds) {
+    if (ProbeKindName(kind) == name) {
+      *out_kind = kind;
+      return true;
+    }
+  }
+  return false;
+}
+
+uint16_t MinVersion(ProbeKind kind) {
+  uint16_t forced = ForcedVersion(kind);
+  return forced ? forced : kTls10;
+}
+
+uint16_t MaxVersion(ProbeKind kind) {
+  uint16_t forced = ForcedVersion(kind);
+  if (forced) return forced;
+  return kind == ProbeKind::kLegacy ? kTls11 : kTls13;
 }
 
 uint16_t ForcedVersion(ProbeKind kind) {
@@ -60,6 +82,7 @@ uint16_t ForcedVersion(ProbeKind kind) {
     case ProbeKind::kTls12: return kTls12;
     case ProbeKind::kTls13: return kTls13;
     case ProbeKind::kExo12: return kTls12;
+    case ProbeKind::kLegacy: return 0;
   }
   return 0;
 }

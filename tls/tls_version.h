@@ -29,17 +29,27 @@ enum class ProbeKind : uint8_t {
   kTls12,
   kTls13,
   kExo12,  // TLS 1.2 offering exactly Exchange Online's suites, in its order
+  kLegacy, // TLS 1.0-1.1: one connection tells whether either legacy version is still on
 };
 
 inline constexpr ProbeKind kAllProbeKinds[] = {ProbeKind::kAuto,  ProbeKind::kTls10,
                                                ProbeKind::kTls11, ProbeKind::kTls12,
-                                               ProbeKind::kTls13, ProbeKind::kExo12};
+                                               ProbeKind::kTls13, ProbeKind::kExo12,
+                                               ProbeKind::kLegacy};
 
-// ProbeKindName returns "auto", "TLS1.0" ... "TLS1.3", "EXO".
+// ProbeKindName returns "auto", "TLS1.0" ... "TLS1.3", "EXO", "legacy".
 std::string_view ProbeKindName(ProbeKind kind);
 
-// ForcedVersion returns the single version a forced kind allows, or 0 for kAuto.
+// ParseProbeKindName is the inverse of ProbeKindName.
+bool ParseProbeKindName(std::string_view name, ProbeKind* out_kind);
+
+// ForcedVersion returns the single version a forced kind allows, or 0 for kinds that offer a
+// range (kAuto, kLegacy).
 uint16_t ForcedVersion(ProbeKind kind);
+
+// MinVersion and MaxVersion give the range a kind offers.
+uint16_t MinVersion(ProbeKind kind);
+uint16_t MaxVersion(ProbeKind kind);
 
 // ProbeKindForVersion maps TLS1.0..TLS1.3 to their forced kinds. It returns false otherwise.
 bool ProbeKindForVersion(uint16_t version, ProbeKind* out_kind);

@@ -1,0 +1,82 @@
+// cmd_probe.cc: `mxsweep probe HOST` — every probe against every address of one mail server.
+#include <cstdio>
+#include <memory>
+
+#include "app/loop_util.h"
+#include "app/options.h"
+#include "scanner/host_report.h"
+#include "tls/client_contexts.h"
+
+namespace mxsweep::app {
+
+int RunProbe(ProbeOptions& options) {
+  std::string error;
+  CommonOptions& common = options.common;
+  if (!common.Validate(&error)) {
+    std::fprintf(stderr, "mxsweep probe: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  if (!common.versions_given) {
+    // A single host is cheap to map completely: auto plus every forced version.
+    common.plan.full = true;
+  }
+  std::unique_ptr<tls::ClientContexts> contexts = tls::ClientContexts::Create(common.ca_file, &error);
+  if (!contexts) {
+    std::fprintf(stderr, "mxsweep probe: %s\n", error.c_str());
+    return kExitError;
+  }
+
+  LoopHolder loop;
+  HostLookupResult lookup = LookupHost(loop.get(), options.host, common, &error);
+  if (!lookup.ok) {
+    std::fprintf(stderr, "mxsweep probe: %s\n", error.c_str());
+    return kExitResolve;
+  }
+
+  std::vector<AddressTarget> targets;
+  std::vector<std::string> refusals;
+  for (const IpAddress& ip : lookup.addresses) {
+    std::string_view range = SpecialRange(ip);
+    if (!range.empty() && !common.allow_private) {
+      refusals.push_back(ip.ToString() + " is " + std::string(range));
+      continue;
+    }
+    targets.push_back({ip, common.port, options.host});
+  }
+  if (targets.empty()) {
+    std::fprintf(stderr, "mxsweep probe: refusing %s: %s address (use --allow-private to probe it)\n",
+                 options.host.c_str(), refusals.empty() ? "no" : refusals.front().c_str());
+    return kExitRefused;
+  }
+  for (const std::string& r : refusals) {
+    std::fprintf(stderr, "mxsweep probe: skipping %s (use --allow-private to probe it)\n", r.c_str());
+  }
+
+  ProbeEnv env;
+  env.loop = loop.get();
+  env.contexts = contexts.get();
+  env.smtp.ehlo_name = common.ehlo_name;
+  env.timeouts = common.timeouts;
+  ProberOptions prober;
+  prober.plan = common.plan;
+  Scheduler scheduler(loop.get(), PolitenessOptions{});
+
+  std::vector<AddressFacts> results(targets.size());
+  size_t remaining = targets.size();
+  for (size_t i = 0; i < targets.size(); i++) {
+    ProbeAddress(env, scheduler, prober, targets[i], [&, i](AddressFacts facts) {
+      results[i] = std::move(facts);
+      if (--remaining == 0) scheduler.Close(nullptr);
+    });
+  }
+  uv_run(loop.get(), UV_RUN_DEFAULT);
+
+  for (const AddressFacts& facts : results) {
+    std::string text = options.json ? HostJson(facts) + "\n" : HostTable(facts) + "\n";
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  }
+  std::fflush(stdout);
+  return kExitOk;
+}
+
+}  // namespace mxsweep::app

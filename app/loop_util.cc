@@ -1,0 +1,54 @@
+#include "app/loop_util.h"
+
+#include <netdb.h>
+
+namespace mxsweep::app {
+
+LoopHolder::LoopHolder() { uv_loop_init(&loop_); }
+
+LoopHolder::~LoopHolder() {
+  uv_walk(&loop_, [](uv_handle_t* h, void*) {
+    if (!uv_is_closing(h)) uv_close(h, nullptr);
+  }, nullptr);
+  uv_run(&loop_, UV_RUN_DEFAULT);
+  uv_loop_close(&loop_);
+}
+
+HostLookupResult LookupHost(uv_loop_t* loop, const std::string& host, const CommonOptions& common,
+                            std::string* error) {
+  HostLookupResult result;
+  IpAddress literal;
+  std::string bare = host;
+  if (bare.size() > 2 && bare.front() == '[' && bare.back() == ']') bare = bare.substr(1, bare.size() - 2);
+  if (IpAddress::Parse(bare, &literal)) {
+    result.ok = true;
+    result.addresses.push_back(literal);
+    return result;
+  }
+  addrinfo hints{};
+  hints.ai_family = common.ipv4_only ? AF_INET : common.ipv6_only ? AF_INET6 : AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  uv_getaddrinfo_t req;
+  int rc = uv_getaddrinfo(loop, &req, nullptr, host.c_str(), nullptr, &hints);
+  if (rc != 0) {
+    *error = "cannot resolve " + host + ": " + uv_strerror(rc);
+    return result;
+  }
+  for (addrinfo* ai = req.addrinfo; ai != nullptr; ai = ai->ai_next) {
+    IpAddress addr;
+    if (IpAddress::FromSockaddr(ai->ai_addr, &addr)) {
+      bool seen = false;
+      for (const IpAddress& a : result.addresses) seen = seen || a == addr;
+      if (!seen) result.addresses.push_back(addr);
+    }
+  }
+  uv_freeaddrinfo(req.addrinfo);
+  if (result.addresses.empty()) {
+    *error = "cannot resolve " + host + ": no address";
+    return result;
+  }
+  result.ok = true;
+  return result;
+}
+
+}  // namespace mxsweep::app

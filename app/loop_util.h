@@ -1,0 +1,35 @@
+// loop_util.h: a libuv loop owned by a command, and host-name lookup for `probe`.
+#pragma once
+
+#include <uv.h>
+
+#include <string>
+#include <vector>
+
+#include "app/options.h"
+#include "resolver/ip_address.h"
+
+namespace mxsweep::app {
+
+// LoopHolder owns a loop; its destructor closes every handle still open and the loop.
+class LoopHolder {
+ public:
+  LoopHolder();
+  ~LoopHolder();
+  uv_loop_t* get() { return &loop_; }
+
+ private:
+  uv_loop_t loop_;
+};
+
+struct HostLookupResult {
+  bool ok = false;
+  std::vector<IpAddress> addresses;
+};
+
+// LookupHost resolves |host| (a name or an address literal) with the resolvers of |common|,
+// running |loop| until the answer is in.
+HostLookupResult LookupHost(uv_loop_t* loop, const std::string& host, const CommonOptions& common,
+                            std::string* error);
+
+}  // namespace mxsweep::app

@@ -1,0 +1,102 @@
+#include "app/options.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "tls/tls_version.h"
+
+namespace mxsweep::app {
+namespace {
+
+bool ToMillis(double seconds, const char* name, std::chrono::milliseconds* out, std::string* error) {
+  if (!(seconds > 0) || seconds > 24 * 3600 || std::isnan(seconds)) {
+    *error = std::string("--") + name + " must be between 0 and 86400 seconds";
+    return false;
+  }
+  *out = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  return true;
+}
+
+}  // namespace
+
+bool CommonOptions::Validate(std::string* error) {
+  if (port == 0) {
+    *error = "--port must be 1-65535";
+    return false;
+  }
+  if (ipv4_only && ipv6_only) {
+    *error = "-4 and -6 exclude each other";
+    return false;
+  }
+  if (!ToMillis(connect_timeout, "connect-timeout", &timeouts.connect, error) ||
+      !ToMillis(greeting_timeout, "greeting-timeout", &timeouts.greeting, error) ||
+      !ToMillis(command_timeout, "command-timeout", &timeouts.command, error) ||
+      !ToMillis(handshake_timeout, "handshake-timeout", &timeouts.handshake, error) ||
+      !ToMillis(session_timeout, "session-timeout", &timeouts.session, error)) {
+    return false;
+  }
+  if (ehlo_name.empty()) ehlo_name = DefaultEhloName();
+  for (char c : ehlo_name) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '[' ||
+          c == ']' || c == ':' || c == '_')) {
+      *error = "--ehlo-name must be a domain name or an address literal";
+      return false;
+    }
+  }
+  if (!versions.empty()) {
+    versions_given = true;
+    plan.full = true;
+    plan.versions.clear();
+    if (versions == "all") {
+      // Empty means every version (PlanOptions).
+    } else {
+      std::stringstream ss(versions);
+      std::string item;
+      while (std::getline(ss, item, ',')) {
+        uint16_t v;
+        tls::ProbeKind kind;
+        if (item == "EXO" || item == "exo") {
+          kind = tls::ProbeKind::kExo12;
+        } else if (!tls::ParseVersionName(item, &v) || !tls::ProbeKindForVersion(v, &kind)) {
+          *error = "--versions: unknown version '" + item + "' (use TLS1.0,TLS1.1,TLS1.2,TLS1.3,EXO or all)";
+          return false;
+        }
+        plan.versions.push_back(kind);
+      }
+    }
+  }
+  return true;
+}
+
+std::string DefaultEhloName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "localhost";
+  std::string host(name);
+  if (host.find('.') != std::string::npos) return host;
+  // Complete a short name from /etc/hosts rather than DNS: a scanner must not stall at start on
+  // a resolver that is not there.
+  std::ifstream hosts("/etc/hosts");
+  std::string line;
+  while (std::getline(hosts, line)) {
+    line = line.substr(0, line.find('#'));
+    std::istringstream fields(line);
+    std::string addr, first, alias;
+    if (!(fields >> addr >> first)) continue;
+    bool has_host = first == host;
+    std::vector<std::string> names = {first};
+    while (fields >> alias) {
+      names.push_back(alias);
+      if (alias == host) has_host = true;
+    }
+    if (!has_host) continue;
+    for (const std::string& n : names) {
+      if (n.rfind(host + ".", 0) == 0) return n;
+    }
+  }
+  return host;
+}
+
+}  // namespace mxsweep::app

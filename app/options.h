@@ -1,0 +1,56 @@
+// options.h: the typed configuration of each subcommand, filled by the command line (cli.cc)
+// and checked by Validate before anything runs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scanner/address_prober.h"
+#include "scanner/probe_session.h"
+#include "scanner/scheduler.h"
+
+namespace mxsweep::app {
+
+// Exit codes, documented in the README.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;     // an I/O or internal error
+inline constexpr int kExitUsage = 2;     // bad arguments
+inline constexpr int kExitResolve = 3;   // the name does not resolve
+inline constexpr int kExitRefused = 4;   // every address is refused by policy
+
+struct CommonOptions {
+  uint16_t port = 25;
+  std::string ehlo_name;                  // empty: this machine's FQDN
+  std::string ca_file;                    // empty: system roots
+  bool allow_private = false;
+  std::string versions;                   // "" = default plan; "all" or a list like TLS1.0,TLS1.2
+  std::vector<std::string> resolvers;     // IP[:PORT]; empty = the system's
+  bool ipv4_only = false;
+  bool ipv6_only = false;
+  double connect_timeout = 10, greeting_timeout = 35, command_timeout = 20, handshake_timeout = 20,
+         session_timeout = 120;           // seconds
+
+  // Derived by Validate.
+  ProbeTimeouts timeouts;
+  PlanOptions plan;
+  bool versions_given = false;
+
+  // Validate checks the values and fills the derived fields; on failure it returns false with a
+  // one-line |*error|.
+  bool Validate(std::string* error);
+};
+
+struct ProbeOptions {
+  CommonOptions common;
+  std::string host;
+  bool json = false;
+};
+
+// DefaultEhloName returns this machine's fully qualified name (from gethostname, completed from
+// /etc/hosts when it has no dot), never a target's name.
+std::string DefaultEhloName();
+
+int RunProbe(ProbeOptions& options);
+
+}  // namespace mxsweep::app

@@ -1,0 +1,97 @@
+// scheduler.h: who may open a connection, and when — the politeness rules of DESIGN.md §3.
+//
+// One session at a time per address, a minimum gap between sessions to the same address, a
+// global cap on sessions in flight and a global new-connection rate (a token bucket refilled by a
+// timer: the loop never sleeps). Callers ask for a slot with Request and give it back with
+// Release. The scheduler knows nothing about SMTP or TLS.
+#pragma once
+
+#include <uv.h>
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <queue>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace mxsweep {
+
+struct PolitenessOptions {
+  // Sessions open at once. Each costs one file descriptor; the process limit is 20,000 here and
+  // the resolver and outputs need a few, so the default leaves ample headroom.
+  size_t max_in_flight = 2000;
+  // Gap between the end of one session to an address and the start of the next. Postfix's
+  // anvil and many appliances count connections per client per minute; 2 s keeps a 3-probe plan
+  // at a pace no operator will mind.
+  std::chrono::milliseconds per_address_gap{2000};
+  // New connections per second, all addresses together. 500/s keeps a sweep of a million
+  // domains near an hour while staying far below what trips upstream abuse detection.
+  double connect_rate = 500;
+};
+
+class Scheduler {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using Go = std::function<void()>;
+
+  Scheduler(uv_loop_t* loop, PolitenessOptions options);
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Request asks for one session to |key| (an "ip:port"), not before |not_before|. |go| runs on
+  // the loop when the session may start (never synchronously from Request); the caller must
+  // call Release(key) when that session ends.
+  void Request(const std::string& key, Clock::time_point not_before, Go go);
+  void Release(const std::string& key);
+
+  // Close closes the scheduler's timer; pending requests are dropped. |closed| runs after.
+  void Close(std::function<void()> closed);
+
+  size_t in_flight() const { return in_flight_; }
+  size_t max_in_flight_seen() const { return max_in_flight_seen_; }
+  size_t waiting() const { return waiting_; }
+
+ private:
+  struct Pending {
+    Clock::time_point not_before;
+    Go go;
+  };
+  struct Lane {
+    bool busy = false;
+    bool scheduled = false;  // in ready_ or delayed_
+    Clock::time_point next_allowed{};
+    std::deque<Pending> queue;
+  };
+  struct Delayed {
+    Clock::time_point when;
+    Lane* lane;
+    bool operator>(const Delayed& o) const { return when > o.when; }
+  };
+
+  Clock::time_point EligibleAt(const Lane& lane) const;
+  void Schedule(Lane* lane, Clock::time_point now);
+  void Pump();
+  void RefillTokens(Clock::time_point now);
+  void ArmTimer(Clock::time_point now);
+
+  uv_loop_t* loop_;
+  PolitenessOptions options_;
+  uv_timer_t timer_{};
+  bool closed_ = false;
+  std::unordered_map<std::string, Lane> lanes_;
+  std::deque<Lane*> ready_;
+  std::priority_queue<Delayed, std::vector<Delayed>, std::greater<Delayed>> delayed_;
+  size_t in_flight_ = 0;
+  size_t max_in_flight_seen_ = 0;
+  size_t waiting_ = 0;
+  double tokens_;
+  double token_capacity_;
+  Clock::time_point last_refill_;
+  std::function<void()> on_closed_;
+};
+
+}  // namespace mxsweep

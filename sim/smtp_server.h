@@ -1,0 +1,97 @@
+// smtp_server.h: a simulated SMTP server with STARTTLS, for tests, benchmarks and the demo.
+//
+// Each server listens on its own address:port on loopback, behaves as its config says (TLS
+// versions, STARTTLS offered or refused, greeting delay or silence, 421 at the greeting, a chosen
+// certificate) and counts what clients did to it, so tests can check the scanner's manners.
+// It never accepts mail: MAIL, RCPT and DATA are refused and counted.
+#pragma once
+
+#include <uv.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tls/server_tls.h"
+#include "tls/test_pki.h"
+
+namespace mxsweep::sim {
+
+// Version bits for SimServerConfig::tls_versions.
+inline constexpr uint8_t kTls10Bit = 1, kTls11Bit = 2, kTls12Bit = 4, kTls13Bit = 8;
+inline constexpr uint8_t kAllTlsBits = 15;
+
+struct SimServerConfig {
+  std::string address = "127.0.0.1";
+  uint16_t port = 0;                       // 0: an ephemeral port (see SimSmtpServer::port)
+  std::string host_name = "mx.sim.test";   // greeting name and certificate name
+  std::string software = "ESMTP Postfix";  // what the greeting says after the name
+
+  int greeting_code = 220;                 // 421 or 554 to refuse at the greeting
+  bool multiline_greeting = false;         // "220-..." then "220 ..."
+  std::chrono::milliseconds greeting_delay{0};
+  bool silent = false;                     // accept, then never say anything
+  bool refuse_ehlo = false;                // 502 to EHLO (HELO still works)
+  bool advertise_starttls = true;
+  int starttls_code = 220;                 // 454 to refuse STARTTLS
+  std::string inject_after_starttls;       // bytes sent right after the STARTTLS 220
+  std::chrono::milliseconds reply_delay{0};  // added before every reply (round-trip latency)
+
+  uint8_t tls_versions = kTls12Bit | kTls13Bit;  // any subset of 1.0–1.3
+  tls::CertKind cert = tls::CertKind::kValid;
+  std::string cipher_list;                 // TLS <= 1.2 suites, OpenSSL syntax; empty = default
+};
+
+struct SimServerStats {
+  int connections = 0;          // accepted TCP connections
+  int active = 0;               // connections open now
+  int max_active = 0;           // most connections open at once
+  int handshakes = 0;           // completed TLS handshakes
+  int quits = 0;                // QUIT commands received
+  int mail_commands = 0;        // MAIL / RCPT / DATA received: must stay 0
+  int early_talkers = 0;        // clients that sent bytes before the greeting ended
+  std::string last_ehlo;        // the name in the last EHLO/HELO
+  std::vector<std::chrono::steady_clock::time_point> connect_times;
+};
+
+class SimSmtpServer {
+ public:
+  // Start binds and listens. Returns null with |*error| set when it cannot.
+  static std::unique_ptr<SimSmtpServer> Start(uv_loop_t* loop, const SimServerConfig& config,
+                                              const tls::TestPki& pki, std::string* error);
+  ~SimSmtpServer();
+
+  uint16_t port() const { return port_; }
+  const SimServerConfig& config() const { return config_; }
+  const SimServerStats& stats() const { return stats_; }
+
+  // Close stops listening and closes every connection; |done| runs when all handles are closed.
+  // The server object must stay alive until then.
+  void Close(std::function<void()> done);
+
+  struct Connection;  // one accepted client (smtp_server.cc)
+
+ private:
+  SimSmtpServer() = default;
+  static void OnConnection(uv_stream_t* server, int status);
+  void HandleClosed(Connection* conn);
+  void MaybeFinishClose();
+
+  friend struct Connection;
+
+  uv_loop_t* loop_ = nullptr;
+  uv_tcp_t listener_{};
+  bool listener_open_ = false;
+  bool closing_ = false;
+  uint16_t port_ = 0;
+  SimServerConfig config_;
+  std::unique_ptr<tls::ServerContext> tls_;
+  SimServerStats stats_;
+  std::vector<Connection*> connections_;
+  std::function<void()> on_closed_;
+};
+
+}  // namespace mxsweep::sim

@@ -1,0 +1,179 @@
+#include "tls/client_handshake.h"
+
+#include <arpa/inet.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "tls/cert_inspect.h"
+#include "tls/client_contexts.h"
+
+namespace mxsweep::tls {
+namespace {
+
+bool IsAddressLiteral(const std::string& name) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, name.c_str(), buf) == 1 || inet_pton(AF_INET6, name.c_str(), buf) == 1;
+}
+
+}  // namespace
+
+ClientHandshake::ClientHandshake(const ClientContexts& contexts, ProbeKind kind,
+                                 std::string server_name)
+    : contexts_(contexts), kind_(kind), server_name_(std::move(server_name)) {}
+
+ClientHandshake::~ClientHandshake() { Release(); }
+
+void ClientHandshake::Release() {
+  SSL_free(ssl_);
+  ssl_ = nullptr;
+}
+
+ClientHandshake::State ClientHandshake::Start() {
+  ssl_ = SSL_new(contexts_.context(kind_));
+  if (ssl_ == nullptr) return Fail(HandshakeOutcome::kError, "SSL_new failed");
+  BIO* rbio = BIO_new(BIO_s_mem());
+  BIO* wbio = BIO_new(BIO_s_mem());
+  if (rbio == nullptr || wbio == nullptr) {
+    BIO_free(rbio);
+    BIO_free(wbio);
+    return Fail(HandshakeOutcome::kError, "BIO_new failed");
+  }
+  // An empty read BIO means "no data yet", not EOF, until PeerClosed says otherwise.
+  BIO_set_mem_eof_return(rbio, -1);
+  SSL_set_bio(ssl_, rbio, wbio);
+  SSL_set_connect_state(ssl_);
+  if (!server_name_.empty() && !IsAddressLiteral(server_name_)) {
+    SSL_set_tlsext_host_name(ssl_, server_name_.c_str());
+  }
+  return Drive();
+}
+
+ClientHandshake::State ClientHandshake::Receive(std::string_view bytes) {
+  if (state_ != State::kInProgress || ssl_ == nullptr) return state_;
+  BIO_write(SSL_get_rbio(ssl_), bytes.data(), static_cast<int>(bytes.size()));
+  return Drive();
+}
+
+ClientHandshake::State ClientHandshake::PeerClosed(bool reset) {
+  if (state_ != State::kInProgress) return state_;
+  if (reset) return Fail(HandshakeOutcome::kReset, "connection reset during the handshake");
+  // Let the library see EOF: it may still hold a complete alert that explains the close.
+  BIO_set_mem_eof_return(SSL_get_rbio(ssl_), 0);
+  State state = Drive();
+  if (state == State::kInProgress) {
+    return Fail(HandshakeOutcome::kClosed, "server closed the connection during the handshake");
+  }
+  return state;
+}
+
+std::string ClientHandshake::TakeOutput() {
+  std::string out;
+  if (ssl_ == nullptr) return out;
+  BIO* wbio = SSL_get_wbio(ssl_);
+  const uint8_t* data;
+  size_t len;
+  if (BIO_mem_contents(wbio, &data, &len) && len > 0) {
+    out.assign(reinterpret_cast<const char*>(data), len);
+    BIO_reset(wbio);
+  }
+  return out;
+}
+
+ClientHandshake::State ClientHandshake::Drive() {
+  ERR_clear_error();
+  int ret = SSL_do_handshake(ssl_);
+  if (ret == 1) {
+    state_ = State::kCompleted;
+    result_.outcome = HandshakeOutcome::kCompleted;
+    result_.version = static_cast<uint16_t>(SSL_version(ssl_));
+    const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl_);
+    if (cipher != nullptr) {
+      result_.cipher_id = SSL_CIPHER_get_protocol_id(cipher);
+      result_.cipher = SSL_CIPHER_standard_name(cipher);
+    }
+    uint16_t group = SSL_get_curve_id(ssl_);
+    if (group != 0) {
+      const char* name = SSL_get_curve_name(group);
+      result_.group = name ? name : "unknown";
+    }
+    return state_;
+  }
+  int err = SSL_get_error(ssl_, ret);
+  if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) return State::kInProgress;
+
+  uint32_t packed = ERR_peek_error();
+  int reason = ERR_GET_REASON(packed);
+  if (err == SSL_ERROR_SSL && ERR_GET_LIB(packed) == ERR_LIB_SSL) {
+    if (reason >= SSL_AD_REASON_OFFSET && reason < SSL_AD_REASON_OFFSET + 256) {
+      int alert = reason - SSL_AD_REASON_OFFSET;
+      result_.alert = alert;
+      std::string detail = std::string("alert ") + std::to_string(alert) + " " +
+                           SSL_alert_desc_string_long(alert);
+      bool legacy_only_offer = MaxVersion(kind_) <= kTls11;
+      switch (alert) {
+        case SSL_AD_PROTOCOL_VERSION: return Fail(HandshakeOutcome::kVersionRefused, detail);
+        case SSL_AD_HANDSHAKE_FAILURE: return Fail(HandshakeOutcome::kNoSharedCipher, detail);
+        case SSL_AD_INTERNAL_ERROR:
+          // OpenSSL 3 at its default security level answers a TLS 1.0/1.1-only offer this way.
+          if (legacy_only_offer) return Fail(HandshakeOutcome::kVersionRefused, detail);
+          return Fail(HandshakeOutcome::kError, detail);
+        default: return Fail(HandshakeOutcome::kError, detail);
+      }
+    }
+    switch (reason) {
+      case SSL_R_UNSUPPORTED_PROTOCOL:
+        return Fail(HandshakeOutcome::kVersionRefused, "server chose a version outside the offer");
+      case SSL_R_WRONG_VERSION_NUMBER:
+      case SSL_R_HTTP_REQUEST:
+        return Fail(HandshakeOutcome::kNotTls, "server answered with bytes that are not TLS");
+      case SSL_R_NO_SHARED_CIPHER:
+        return Fail(HandshakeOutcome::kNoSharedCipher, "no shared cipher");
+      default: break;
+    }
+    return Fail(HandshakeOutcome::kError, ERR_reason_error_string(packed)
+                                              ? ERR_reason_error_string(packed)
+                                              : "handshake error " + std::to_string(reason));
+  }
+  if (err == SSL_ERROR_ZERO_RETURN || err == SSL_ERROR_SYSCALL) {
+    return Fail(HandshakeOutcome::kClosed, "server closed the connection during the handshake");
+  }
+  return Fail(HandshakeOutcome::kError, "handshake error (SSL_get_error " + std::to_string(err) + ")");
+}
+
+ClientHandshake::State ClientHandshake::Fail(HandshakeOutcome outcome, std::string detail) {
+  state_ = State::kFailed;
+  result_.outcome = outcome;
+  result_.detail = std::move(detail);
+  ERR_clear_error();
+  return state_;
+}
+
+bool ClientHandshake::Encrypt(std::string_view plaintext) {
+  if (state_ != State::kCompleted || ssl_ == nullptr) return false;
+  ERR_clear_error();
+  return SSL_write(ssl_, plaintext.data(), static_cast<int>(plaintext.size())) ==
+         static_cast<int>(plaintext.size());
+}
+
+std::string ClientHandshake::Decrypt(std::string_view bytes) {
+  std::string out;
+  if (state_ != State::kCompleted || ssl_ == nullptr) return out;
+  BIO_write(SSL_get_rbio(ssl_), bytes.data(), static_cast<int>(bytes.size()));
+  char buf[4096];
+  for (;;) {
+    ERR_clear_error();
+    int n = SSL_read(ssl_, buf, sizeof(buf));
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ERR_clear_error();
+  return out;
+}
+
+std::optional<CertificateSummary> ClientHandshake::SummarizeCertificate() const {
+  if (state_ != State::kCompleted || ssl_ == nullptr) return std::nullopt;
+  return InspectPeerChain(ssl_, contexts_.trust_store(), server_name_);
+}
+
+}  // namespace mxsweep::tls

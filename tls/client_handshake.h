@@ -1,0 +1,72 @@
+// client_handshake.h: one BoringSSL client handshake driven by bytes, with no I/O of its own.
+//
+// The SSL object reads from and writes to memory BIOs: the glue feeds what the socket received
+// and sends what TakeOutput returns. This keeps TLS testable without sockets and lets one event
+// loop drive thousands of handshakes.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tls/cert_summary.h"
+#include "tls/handshake_result.h"
+#include "tls/tls_version.h"
+
+typedef struct ssl_st SSL;
+
+namespace mxsweep::tls {
+
+class ClientContexts;
+
+class ClientHandshake {
+ public:
+  // |server_name| goes into SNI (when it is a name, not an address) and is the name the
+  // certificate is checked against.
+  ClientHandshake(const ClientContexts& contexts, ProbeKind kind, std::string server_name);
+  ~ClientHandshake();
+
+  ClientHandshake(const ClientHandshake&) = delete;
+  ClientHandshake& operator=(const ClientHandshake&) = delete;
+
+  enum class State { kInProgress, kCompleted, kFailed };
+
+  // Start produces the ClientHello (take it with TakeOutput).
+  State Start();
+  // Receive feeds bytes from the server and advances the handshake.
+  State Receive(std::string_view bytes);
+  // PeerClosed reports EOF (|reset| for a connection reset) during the handshake.
+  State PeerClosed(bool reset);
+
+  // TakeOutput returns the bytes to send and clears them.
+  std::string TakeOutput();
+
+  // Encrypt wraps application data (QUIT) after completion; the result is in TakeOutput.
+  bool Encrypt(std::string_view plaintext);
+  // Decrypt feeds bytes after completion and returns the plaintext they carried so far.
+  std::string Decrypt(std::string_view bytes);
+
+  // result() is valid once the state is not kInProgress.
+  const HandshakeResult& result() const { return result_; }
+
+  // SummarizeCertificate reads and verifies the server's chain; valid after completion.
+  std::optional<CertificateSummary> SummarizeCertificate() const;
+
+  // Release frees the SSL object early, keeping result(): waiting connections should not hold
+  // one.
+  void Release();
+
+ private:
+  State Drive();
+  State Fail(HandshakeOutcome outcome, std::string detail);
+
+  const ClientContexts& contexts_;
+  ProbeKind kind_;
+  std::string server_name_;
+  SSL* ssl_ = nullptr;
+  State state_ = State::kInProgress;
+  HandshakeResult result_;
+};
+
+}  // namespace mxsweep::tls

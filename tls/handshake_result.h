@@ -1,0 +1,31 @@
+// handshake_result.h: how one client handshake ended, in the words the scanner needs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace mxsweep::tls {
+
+enum class HandshakeOutcome : uint8_t {
+  kCompleted,
+  kVersionRefused,   // alert protocol_version, a version outside our range chosen, or alert
+                     // internal_error to a TLS 1.0/1.1-only offer (Debian's OpenSSL 3 says that)
+  kNoSharedCipher,   // alert handshake_failure
+  kClosed,           // EOF before the handshake completed
+  kReset,            // connection reset during the handshake
+  kNotTls,           // the answer was not a TLS record (plaintext where TLS was expected)
+  kTimeout,          // set by the glue
+  kError,            // anything else; detail names it
+};
+
+struct HandshakeResult {
+  HandshakeOutcome outcome = HandshakeOutcome::kError;
+  uint16_t version = 0;    // negotiated, when completed
+  uint16_t cipher_id = 0;  // IANA code point, when completed
+  std::string cipher;      // IANA name, when completed
+  std::string group;       // key-exchange group, when completed and known
+  int alert = -1;          // alert received from the server, -1 when none
+  std::string detail;      // human text: the alert or library reason
+};
+
+}  // namespace mxsweep::tls

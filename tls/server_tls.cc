@@ -1,0 +1,149 @@
+#include "tls/server_tls.h"
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+namespace mxsweep::tls {
+namespace {
+
+int g_config_index = -1;
+
+// The client's maximum version decides what a server with holes in its version set would pick;
+// BoringSSL negotiates within one range, so refuse a hole explicitly, as a real server that does
+// not speak that version would.
+enum ssl_select_cert_result_t SelectCertificate(const SSL_CLIENT_HELLO* hello) {
+  const auto* config = static_cast<const ServerTlsConfig*>(
+      SSL_CTX_get_ex_data(SSL_get_SSL_CTX(hello->ssl), g_config_index));
+  if (config == nullptr || config->refused_mask == 0) return ssl_select_cert_success;
+  auto allowed = [&](uint16_t v) {
+    return v >= config->min_version && v <= config->max_version && v >= 0x0301 && v <= 0x0304 &&
+           !(config->refused_mask & (1u << (v - 0x0301)));
+  };
+  // Work out which version the library would choose: the highest the client offers that we
+  // allow. The range is frozen after this callback, so pinning it here is honoured.
+  uint16_t best = 0;
+  const uint8_t* ext;
+  size_t ext_len;
+  if (SSL_early_callback_ctx_extension_get(hello, TLSEXT_TYPE_supported_versions, &ext,
+                                           &ext_len) &&
+      ext_len >= 1 && ext[0] + 1u <= ext_len) {
+    for (size_t i = 1; i + 1 < 1u + ext[0]; i += 2) {
+      uint16_t v = static_cast<uint16_t>(ext[i] << 8 | ext[i + 1]);
+      if (allowed(v) && v > best) best = v;
+    }
+  } else {
+    uint16_t top = hello->version < 0x0303 ? hello->version : 0x0303;
+    for (uint16_t v = top; v >= 0x0301 && best == 0; v--) {
+      if (allowed(v)) best = v;
+    }
+  }
+  if (best == 0) {
+    // Nothing the client offers is allowed: pin to any allowed version the client lacks, so the
+    // library answers with alert protocol_version as a real server would.
+    for (uint16_t v = 0x0304; v >= 0x0301 && best == 0; v--) {
+      if (allowed(v)) best = v;
+    }
+    if (best == 0) return ssl_select_cert_error;
+  }
+  SSL_set_min_proto_version(hello->ssl, best);
+  SSL_set_max_proto_version(hello->ssl, best);
+  return ssl_select_cert_success;
+}
+
+}  // namespace
+
+std::unique_ptr<ServerContext> ServerContext::Create(const Credential& credential,
+                                                     const ServerTlsConfig& config,
+                                                     std::string* error) {
+  if (g_config_index < 0) {
+    g_config_index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  }
+  std::unique_ptr<ServerContext> out(new ServerContext());
+  out->config_ = config;
+  out->ctx_ = SSL_CTX_new(TLS_method());
+  if (out->ctx_ == nullptr || !credential.cert || !credential.key) {
+    *error = "cannot create server context";
+    return nullptr;
+  }
+  SSL_CTX* ctx = out->ctx_;
+  if (!SSL_CTX_set_min_proto_version(ctx, config.min_version) ||
+      !SSL_CTX_set_max_proto_version(ctx, config.max_version) ||
+      !SSL_CTX_use_certificate(ctx, credential.cert.get()) ||
+      !SSL_CTX_use_PrivateKey(ctx, credential.key.get()) ||
+      (credential.issuer && !SSL_CTX_add1_chain_cert(ctx, credential.issuer.get()))) {
+    *error = "cannot configure server context";
+    return nullptr;
+  }
+  if (!config.cipher_list.empty() && !SSL_CTX_set_strict_cipher_list(ctx, config.cipher_list.c_str())) {
+    *error = "bad cipher list: " + config.cipher_list;
+    return nullptr;
+  }
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_num_tickets(ctx, 0);
+  SSL_CTX_set_ex_data(ctx, g_config_index, &out->config_);
+  SSL_CTX_set_select_certificate_cb(ctx, SelectCertificate);
+  return out;
+}
+
+ServerContext::~ServerContext() { SSL_CTX_free(ctx_); }
+
+ServerTls::ServerTls(const ServerContext& context) {
+  ssl_ = SSL_new(context.get());
+  if (ssl_ == nullptr) {
+    state_ = State::kFailed;
+    return;
+  }
+  BIO* rbio = BIO_new(BIO_s_mem());
+  BIO* wbio = BIO_new(BIO_s_mem());
+  BIO_set_mem_eof_return(rbio, -1);
+  SSL_set_bio(ssl_, rbio, wbio);
+  SSL_set_accept_state(ssl_);
+}
+
+ServerTls::~ServerTls() { SSL_free(ssl_); }
+
+ServerTls::State ServerTls::Receive(std::string_view bytes, std::string* plaintext) {
+  if (state_ == State::kFailed) return state_;
+  BIO_write(SSL_get_rbio(ssl_), bytes.data(), static_cast<int>(bytes.size()));
+  ERR_clear_error();
+  if (state_ == State::kInProgress) {
+    int ret = SSL_do_handshake(ssl_);
+    if (ret != 1) {
+      int err = SSL_get_error(ssl_, ret);
+      if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) state_ = State::kFailed;
+      ERR_clear_error();
+      return state_;
+    }
+    state_ = State::kCompleted;
+  }
+  char buf[2048];
+  for (;;) {
+    int n = SSL_read(ssl_, buf, sizeof(buf));
+    if (n <= 0) break;
+    if (plaintext) plaintext->append(buf, static_cast<size_t>(n));
+  }
+  ERR_clear_error();
+  return state_;
+}
+
+bool ServerTls::Encrypt(std::string_view plaintext) {
+  if (state_ != State::kCompleted) return false;
+  ERR_clear_error();
+  return SSL_write(ssl_, plaintext.data(), static_cast<int>(plaintext.size())) > 0;
+}
+
+std::string ServerTls::TakeOutput() {
+  std::string out;
+  if (ssl_ == nullptr) return out;
+  BIO* wbio = SSL_get_wbio(ssl_);
+  const uint8_t* data;
+  size_t len;
+  if (BIO_mem_contents(wbio, &data, &len) && len > 0) {
+    out.assign(reinterpret_cast<const char*>(data), len);
+    BIO_reset(wbio);
+  }
+  return out;
+}
+
+}  // namespace mxsweep::tls
