@@ -33,6 +33,7 @@ bool NormalizeDomainName(std::string_view name, std::string* out, std::string* w
     }
     lower.push_back(c);
   }
+  if (label_length == 0) return Fail(why, "empty label");  // "a.b.." after the one dot we drop
   *out = std::move(lower);
   return true;
 }
