@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "resolver/ip_address.h"
@@ -66,8 +67,10 @@ class Resolver {
   // ResolveHost looks up the A/AAAA records of |name|.
   virtual void ResolveHost(const std::string& name, Family family, HostCallback done) = 0;
 
-  // Close cancels outstanding queries (their callbacks run with kError and detail "cancelled")
-  // and closes every libuv handle; |closed| runs once the last handle's close callback has.
+  // Close cancels outstanding queries (their callbacks run with kError and detail "cancelled",
+  // from the loop, not from inside Close) and closes every libuv handle; |closed| runs once the
+  // last handle's close callback has. No Resolve* call may follow Close, and the resolver may be
+  // deleted only once |closed| has run.
   virtual void Close(std::function<void()> closed) = 0;
 };
 

@@ -1,0 +1,35 @@
+// ares_options.h: the knobs of the c-ares resolver (ares_resolver.h).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace mxsweep::resolver {
+
+struct AresOptions {
+  // Servers as "IP[:PORT]" ("[v6]:PORT" when a port follows an IPv6 address). Empty: the
+  // system resolvers from /etc/resolv.conf. Tests and the demo point this at the simulated
+  // responder on loopback.
+  std::vector<std::string> servers;
+
+  // Per-try timeout. c-ares doubles it after every round through the server list, so with one
+  // server and tries = 2 a dead name costs timeout + 2 * timeout. 2 s is well above the
+  // latency of a healthy recursive resolver yet keeps a dead authoritative server from
+  // stalling a domain for long.
+  std::chrono::milliseconds timeout{2000};
+  // Tries per server. Two absorbs one lost UDP packet without tripling the cost of a dead name.
+  int tries = 2;
+
+  // Queries on the wire at once; more wait in a FIFO queue. A local recursive resolver
+  // (unbound's default num-queries-per-thread is 1024) drops work beyond its own limit, and a
+  // drop looks like a timeout to us, so stay well below that.
+  size_t max_in_flight = 256;
+
+  // Keep answers for the life of the resolver (one sweep): hosted MX names are shared by
+  // thousands of domains. Cancelled lookups are never cached.
+  bool cache = true;
+};
+
+}  // namespace mxsweep::resolver
