@@ -10,10 +10,8 @@ bool NeedsFormulaNeutralising(std::string_view value) {
     case '-':
     case '@':
     case '\t':
-    case '\r':
-      return true;
-    default:
-      return false;
+    case '\r': return true;
+    default: return false;
   }
 }
 

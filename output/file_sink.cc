@@ -28,7 +28,10 @@ void Fill(SinkError* error, int code, const std::string& path, std::string_view 
 }  // namespace
 
 FileSink::FileSink(std::string path, int fd, bool owns_fd, bool regular, uint64_t size)
-    : path_(std::move(path)), fd_(fd), owns_fd_(owns_fd), regular_(regular),
+    : path_(std::move(path)),
+      fd_(fd),
+      owns_fd_(owns_fd),
+      regular_(regular),
       committed_size_(size) {}
 
 FileSink::~FileSink() {

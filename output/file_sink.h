@@ -65,7 +65,7 @@ class FileSink {
   std::string path_;
   int fd_ = -1;
   bool owns_fd_ = false;
-  bool regular_ = false;  // a regular file: a partial record can be truncated away
+  bool regular_ = false;         // a regular file: a partial record can be truncated away
   uint64_t committed_size_ = 0;  // file size after the last whole record (regular files)
   uint64_t bytes_written_ = 0;
   uint64_t records_written_ = 0;

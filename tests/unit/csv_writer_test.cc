@@ -68,8 +68,7 @@ TEST(CsvWriter, StrangerBannerAfterSanitize) {
   EXPECT_EQ(safe.find_first_of(std::string("\r\n\x1b\0", 4)), std::string::npos);
   CsvWriter w;
   std::string row = w.Field(safe).EndRow();
-  EXPECT_EQ(row,
-            "\"'=cmd|'/c calc'!A1, \"\"pwn\"\"\\x0d\\x0a\\x1b[2J\\x00end\"\r\n");
+  EXPECT_EQ(row, "\"'=cmd|'/c calc'!A1, \"\"pwn\"\"\\x0d\\x0a\\x1b[2J\\x00end\"\r\n");
   // Exactly one physical line: the row terminator.
   EXPECT_EQ(row.find('\n'), row.size() - 1);
 }
