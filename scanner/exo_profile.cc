@@ -21,8 +21,8 @@ constexpr MtaHint kExoHints[] = {
      "against an OpenSSL that supports TLS 1.2 (1.0.1 or later; check 'postconf -a' and 'ldd "
      "$(postconf -h daemon_directory)/smtpd')."},
     {"Postfix", "postfix", HintTopic::kEnableStartTls,
-     "Postfix: set smtpd_tls_security_level = may and give a certificate with smtpd_tls_chain_files "
-     "(or smtpd_tls_cert_file and smtpd_tls_key_file)."},
+     "Postfix: set smtpd_tls_security_level = may and give a certificate with "
+     "smtpd_tls_chain_files (or smtpd_tls_cert_file and smtpd_tls_key_file)."},
     {"Postfix", "postfix", HintTopic::kDisableLegacy,
      "Postfix: smtpd_tls_protocols = >=TLSv1.2 (Postfix 3.6+) or '!SSLv2, !SSLv3, !TLSv1, "
      "!TLSv1.1'; the same for smtpd_tls_mandatory_protocols."},
