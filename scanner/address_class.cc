@@ -3,6 +3,7 @@
 namespace mxsweep {
 
 std::string_view AddressClassName(AddressClass cls) {
+  // Stable names: they appear in the host detail output.
   switch (cls) {
     case AddressClass::kExoReady: return "exo-ready";
     case AddressClass::kLegacyOnly: return "legacy-only";
@@ -18,8 +19,12 @@ std::string_view AddressClassName(AddressClass cls) {
 }
 
 bool IsProbed(AddressClass cls) {
-  return cls != AddressClass::kTempFail && cls != AddressClass::kUnreachable &&
-         cls != AddressClass::kRefused;
+  switch (cls) {
+    case AddressClass::kTempFail:
+    case AddressClass::kUnreachable:
+    case AddressClass::kRefused: return false;
+    default: return true;
+  }
 }
 
 }  // namespace mxsweep

@@ -1,0 +1,143 @@
+// domain_input.h: the list of domains to sweep, read incrementally from a file or stdin.
+//
+// Two forms are accepted:
+//   - one domain per line: blank lines and `#` comments (a whole line, or after whitespace at
+//     the end of a line) are skipped, surrounding whitespace and one trailing dot are dropped;
+//   - CSV (RFC 4180) whose header row has a `domain` column (any case); the other columns are
+//     carried, as (header, value) pairs, to the report so that outreach keeps the user's own
+//     fields (partner name, contact, ticket...).
+// The form is decided by the first line that is neither blank nor a comment: CSV when it contains
+// a comma and a field named `domain` (or is exactly `domain`), one-per-line otherwise.
+//
+// Names are lower-cased, internationalised names become A-labels (UTS #46 non-transitional, as
+// browsers and mail systems look them up), and the result must be a host name DNS can ask for.
+// A bad line is an error record with its line number; the caller reports it and reads on.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <istream>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace mxsweep {
+
+enum class InputErrorKind : uint8_t {
+  kLineTooLong,       // longer than DomainReaderOptions::max_line_bytes
+  kInvalidUtf8,       // not UTF-8
+  kControlCharacter,  // a control character other than TAB
+  kEmptyLabel,        // "a..b", ".a.b", "a.b.."
+  kLabelTooLong,      // a label over 63 octets (RFC 1035 §2.3.4)
+  kNameTooLong,       // a name over 253 octets in text form (RFC 1035 §2.3.4, less the root)
+  kBadCharacter,      // outside letters, digits, hyphen, underscore
+  kHyphenAtEdge,      // a label starting or ending with '-'
+  kSingleLabel,       // "localhost", "com": not a partner's mail domain
+  kNumericTld,        // the last label is all digits: an IPv4 address or a typo
+  kIpLiteral,         // "192.0.2.1", "[2001:db8::1]": no MX lookup possible
+  kEmailAddress,      // "user@example.com": the domain is wanted
+  kIdna,              // libidn2 refused the internationalised name
+  kCsvSyntax,         // an unterminated or malformed quoted field
+  kCsvFieldCount,     // more fields than the header has
+  kMissingDomain,     // a CSV row whose domain cell is empty
+};
+
+// InputErrorKindName returns a stable, lower-case, hyphenated name for |kind|.
+std::string_view InputErrorKindName(InputErrorKind kind);
+
+// InputError describes one rejected line. |message| quotes the offending text sanitised, so it
+// can be printed to a terminal as it is.
+struct InputError {
+  size_t line = 0;  // 1-based physical line number (the first line of a multi-line CSV record)
+  InputErrorKind kind = InputErrorKind::kBadCharacter;
+  std::string message;
+};
+
+// FormatInputError returns "line N: message (kind)".
+std::string FormatInputError(const InputError& error);
+
+struct DomainEntry {
+  std::string domain;  // lower-case A-label form, no trailing dot
+  size_t line = 0;
+  // The CSV columns other than `domain`, in header order, values unquoted but otherwise as
+  // written. Empty in one-per-line mode.
+  std::vector<std::pair<std::string, std::string>> columns;
+};
+
+// NormaliseDomain turns |text| (already trimmed) into the lower-case A-label form of a host name
+// and validates it. It returns false and fills |*kind| and |*message| when |text| is not one.
+bool NormaliseDomain(std::string_view text, std::string* out, InputErrorKind* kind,
+                     std::string* message);
+
+enum class LineKind : uint8_t { kDomain, kSkip, kError };
+
+// ParseDomainLine parses one line of the one-per-line form (without its line terminator):
+// kDomain with |*out_domain| set, kSkip for a blank or comment line, or kError with |*kind| and
+// |*message| set. It is what DomainReader uses, exposed for tests and fuzzers.
+LineKind ParseDomainLine(std::string_view line, std::string* out_domain, InputErrorKind* kind,
+                         std::string* message);
+
+// ParseCsvRecord splits one RFC 4180 record (line breaks inside quoted fields allowed, no
+// record terminator) into |*fields|. Spaces around a quoted field are tolerated, as
+// hand-edited files have them. It returns false with |*message| set on a malformed quote.
+bool ParseCsvRecord(std::string_view record, std::vector<std::string>* fields,
+                    std::string* message);
+
+// ValidUtf8 reports whether |text| is well-formed UTF-8 (no overlongs, no surrogates).
+bool ValidUtf8(std::string_view text);
+
+struct DomainReaderOptions {
+  // max_line_bytes bounds one line (or one CSV record). 4096 is sixteen times the longest
+  // possible domain name and leaves room for a row of carried columns, yet keeps one bad input
+  // (a binary file, a line without newlines) from growing memory without limit.
+  size_t max_line_bytes = 4096;
+};
+
+// DomainReader reads entries one at a time from a stream it does not own, holding one line in
+// memory plus the set of names already returned (for de-duplication).
+class DomainReader {
+ public:
+  enum class Result : uint8_t { kEntry, kError, kEnd };
+
+  explicit DomainReader(std::istream* in, DomainReaderOptions options = {});
+
+  // Next returns kEntry with |*out| filled, kError with |*err| filled (reading may go on), or
+  // kEnd at the end of the input. Duplicates are dropped silently and counted.
+  Result Next(DomainEntry* out, InputError* err);
+
+  bool csv_mode() const { return csv_mode_; }
+  // header returns the CSV header fields (trimmed), empty in one-per-line mode.
+  const std::vector<std::string>& header() const { return header_; }
+  size_t entries() const { return entries_; }
+  size_t errors() const { return errors_; }
+  size_t duplicates() const { return duplicates_; }
+  size_t lines_read() const { return line_no_; }
+
+ private:
+  // ReadLine reads one physical line without its terminator. It returns false at the end of
+  // input; |*too_long| is set when the line was cut at the bound (the rest is consumed).
+  bool ReadLine(std::string* line, bool* too_long);
+  bool DetectForm(std::string_view line);
+  // CsvRecord and Accept return false for a duplicate (nothing to hand out, read on).
+  bool CsvRecord(std::string record, size_t line, DomainEntry* out, InputError* err,
+                 Result* result);
+  Result Error(size_t line, InputErrorKind kind, std::string message, InputError* err);
+  bool Accept(std::string domain, size_t line,
+              std::vector<std::pair<std::string, std::string>> columns, DomainEntry* out);
+
+  std::istream* in_;
+  DomainReaderOptions options_;
+  bool form_known_ = false;
+  bool csv_mode_ = false;
+  std::vector<std::string> header_;
+  size_t domain_column_ = 0;
+  size_t line_no_ = 0;
+  size_t entries_ = 0;
+  size_t errors_ = 0;
+  size_t duplicates_ = 0;
+  std::unordered_set<std::string> seen_;
+};
+
+}  // namespace mxsweep
