@@ -38,14 +38,14 @@ int RunProbe(ProbeOptions& options) {
   for (const IpAddress& ip : lookup.addresses) {
     std::string_view range = SpecialRange(ip);
     if (!range.empty() && !common.allow_private) {
-      refusals.push_back(ip.ToString() + " is " + std::string(range));
+      refusals.push_back(ip.ToString() + " is in the " + std::string(range) + " range");
       continue;
     }
     targets.push_back({ip, common.port, options.host});
   }
   if (targets.empty()) {
-    std::fprintf(stderr, "mxsweep probe: refusing %s: %s address (use --allow-private to probe it)\n",
-                 options.host.c_str(), refusals.empty() ? "no" : refusals.front().c_str());
+    std::fprintf(stderr, "mxsweep probe: refusing %s: %s (use --allow-private to probe it)\n",
+                 options.host.c_str(), refusals.empty() ? "no address" : refusals.front().c_str());
     return kExitRefused;
   }
   for (const std::string& r : refusals) {
@@ -59,7 +59,7 @@ int RunProbe(ProbeOptions& options) {
   env.timeouts = common.timeouts;
   ProberOptions prober;
   prober.plan = common.plan;
-  Scheduler scheduler(loop.get(), PolitenessOptions{});
+  Scheduler scheduler(loop.get(), common.politeness);
 
   std::vector<AddressFacts> results(targets.size());
   size_t remaining = targets.size();

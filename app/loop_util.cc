@@ -2,6 +2,10 @@
 
 #include <netdb.h>
 
+#include <memory>
+
+#include "resolver/ares_resolver.h"
+
 namespace mxsweep::app {
 
 LoopHolder::LoopHolder() { uv_loop_init(&loop_); }
@@ -23,6 +27,30 @@ HostLookupResult LookupHost(uv_loop_t* loop, const std::string& host, const Comm
   if (IpAddress::Parse(bare, &literal)) {
     result.ok = true;
     result.addresses.push_back(literal);
+    return result;
+  }
+  if (!common.resolvers.empty()) {
+    // An explicit DNS server: ask it directly with c-ares, as the sweep does.
+    resolver::AresOptions options;
+    options.servers = common.resolvers;
+    std::unique_ptr<resolver::AresResolver> dns = resolver::MakeAresResolver(loop, options, error);
+    if (!dns) return result;
+    resolver::Family family = common.ipv4_only   ? resolver::Family::kIpv4
+                              : common.ipv6_only ? resolver::Family::kIpv6
+                                                 : resolver::Family::kAny;
+    resolver::HostResult answer;
+    dns->ResolveHost(host, family, [&](const resolver::HostResult& r) {
+      answer = r;
+      dns->Close(nullptr);
+    });
+    uv_run(loop, UV_RUN_DEFAULT);
+    if (answer.status != resolver::DnsStatus::kOk || answer.addresses.empty()) {
+      *error = "cannot resolve " + host + ": " + std::string(resolver::DnsStatusName(answer.status)) +
+               (answer.detail.empty() ? "" : " (" + answer.detail + ")");
+      return result;
+    }
+    result.ok = true;
+    result.addresses = answer.addresses;
     return result;
   }
   addrinfo hints{};

@@ -22,6 +22,14 @@ void AddCommonOptions(CLI::App* cmd, CommonOptions* o) {
   cmd->add_option("--resolver", o->resolvers, "DNS server IP[:PORT] (repeatable; default: the system's)");
   cmd->add_flag("-4", o->ipv4_only, "IPv4 addresses only");
   cmd->add_flag("-6", o->ipv6_only, "IPv6 addresses only");
+  cmd->add_option("--concurrency", o->concurrency,
+                  "sessions in flight at once (each is one open file; the process limit caps it)")
+      ->capture_default_str();
+  cmd->add_option("--per-address-gap", o->per_address_gap,
+                  "seconds between sessions to the same address (one session at a time per address)")
+      ->capture_default_str();
+  cmd->add_option("--rate", o->rate, "new connections per second, all addresses together")
+      ->capture_default_str();
   cmd->add_option("--connect-timeout", o->connect_timeout, "seconds to wait for TCP connect")
       ->capture_default_str();
   cmd->add_option("--greeting-timeout", o->greeting_timeout,

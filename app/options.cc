@@ -38,6 +38,21 @@ bool CommonOptions::Validate(std::string* error) {
       !ToMillis(session_timeout, "session-timeout", &timeouts.session, error)) {
     return false;
   }
+  if (concurrency == 0) {
+    *error = "--concurrency must be at least 1";
+    return false;
+  }
+  if (!(per_address_gap >= 0) || per_address_gap > 3600) {
+    *error = "--per-address-gap must be between 0 and 3600 seconds";
+    return false;
+  }
+  if (!(rate > 0)) {
+    *error = "--rate must be above 0";
+    return false;
+  }
+  politeness.max_in_flight = concurrency;
+  politeness.per_address_gap = std::chrono::milliseconds(static_cast<int64_t>(per_address_gap * 1000));
+  politeness.connect_rate = rate;
   if (ehlo_name.empty()) ehlo_name = DefaultEhloName();
   for (char c : ehlo_name) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '[' ||

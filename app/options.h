@@ -28,11 +28,16 @@ struct CommonOptions {
   std::vector<std::string> resolvers;     // IP[:PORT]; empty = the system's
   bool ipv4_only = false;
   bool ipv6_only = false;
+  // Politeness (see PolitenessOptions for why each default is what it is).
+  size_t concurrency = PolitenessOptions{}.max_in_flight;
+  double per_address_gap = 2.0;           // seconds
+  double rate = PolitenessOptions{}.connect_rate;
   double connect_timeout = 10, greeting_timeout = 35, command_timeout = 20, handshake_timeout = 20,
          session_timeout = 120;           // seconds
 
   // Derived by Validate.
   ProbeTimeouts timeouts;
+  PolitenessOptions politeness;
   PlanOptions plan;
   bool versions_given = false;
 

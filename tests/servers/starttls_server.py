@@ -12,6 +12,10 @@ import socket
 import ssl
 import sys
 import threading
+import warnings
+
+# TLS 1.0/1.1 are deprecated in Python; playing a legacy server is the point here.
+warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 VERSIONS = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
             "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}

@@ -1,0 +1,94 @@
+// `mxsweep probe` as a user runs it: exit codes, the table, and the JSONL contract.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <sys/wait.h>
+
+#include "tests/integration/external_server.h"
+#include "tests/integration/test_fleet.h"
+
+#ifndef MXSWEEP_BINARY
+#error "MXSWEEP_BINARY must be defined by the build"
+#endif
+
+namespace mxsweep::testing {
+namespace {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+};
+
+CommandResult Mxsweep(const std::string& args) {
+  CommandResult r;
+  std::string cmd = std::string(MXSWEEP_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+class CliProbe : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir();
+    ASSERT_EQ(RunCommand("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+                         "-subj /CN=mx.cli.test -days 30 -keyout " + dir_ + "/k.pem -out " + dir_ +
+                         "/c.pem 2>/dev/null"),
+              0);
+    address_ = NextLoopbackAddress();
+    std::string error;
+    ASSERT_TRUE(server_.Start({"python3", SourceDir() + "/tests/servers/starttls_server.py", "--address",
+                               address_, "--tls-min", "1.0", "--tls-max", "1.0", "--cert", dir_ + "/c.pem",
+                               "--key", dir_ + "/k.pem"},
+                              "READY ", 10000, &error))
+        << error;
+    port_ = server_.ready_line();
+  }
+  std::string dir_, address_, port_;
+  ExternalServer server_;
+};
+
+TEST_F(CliProbe, JsonLinesCarryTheContractKeys) {
+  CommandResult r = Mxsweep("probe " + address_ + " --port " + port_ + " --allow-private --per-address-gap 0.05 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  // One address -> one line.
+  ASSERT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  for (const char* key : {"\"host\":", "\"ip\":", "\"port\":", "\"starttls\":true", "\"accepted_versions\":[\"TLS1.0\"]",
+                          "\"probes\":[", "\"probe\":\"auto\"", "\"probe\":\"TLS1.2\"", "\"status\":\"version-refused\"",
+                          "\"version\":\"TLS1.0\"", "\"cipher\":", "\"certificate\":{", "\"connections\":5"}) {
+    EXPECT_NE(r.out.find(key), std::string::npos) << key << " missing in " << r.out;
+  }
+}
+
+TEST_F(CliProbe, VersionsOptionPicksTheProbes) {
+  CommandResult r = Mxsweep("probe " + address_ + " --port " + port_ + " --allow-private --per-address-gap 0.05 --json --versions TLS1.2");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"connections\":2"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\"probe\":\"TLS1.1\""), std::string::npos) << r.out;
+}
+
+TEST_F(CliProbe, TableByDefault) {
+  CommandResult r = Mxsweep("probe " + address_ + " --port " + port_ + " --allow-private --per-address-gap 0.05");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("accepted: TLS1.0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("version-refused"), std::string::npos) << r.out;
+}
+
+TEST(CliProbeErrors, ExitCodes) {
+  EXPECT_EQ(Mxsweep("probe 127.0.0.1").exit_code, 4) << "loopback refused without --allow-private";
+  EXPECT_EQ(Mxsweep("probe 10.1.2.3").exit_code, 4) << "private refused without --allow-private";
+  EXPECT_EQ(Mxsweep("probe").exit_code, 2);
+  EXPECT_EQ(Mxsweep("probe 127.0.0.1 --port 0 --allow-private").exit_code, 2);
+  EXPECT_EQ(Mxsweep("probe 127.0.0.1 --versions TLS9 --allow-private").exit_code, 2);
+  EXPECT_EQ(Mxsweep("probe no-such-name.invalid --resolver 127.0.0.1:9").exit_code, 3);
+  CommandResult r = Mxsweep("probe 127.0.0.1");
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << "one-line error: " << r.out;
+}
+
+}  // namespace
+}  // namespace mxsweep::testing
