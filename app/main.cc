@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/loop_util.h"
 #include "app/options.h"
 
 namespace mxsweep::app {
@@ -60,6 +61,27 @@ int main(int argc, char** argv) {
   probe_cmd->add_flag("--json", probe.json, "one JSON object per address per line (JSONL)");
   AddCommonOptions(probe_cmd, &probe.common);
 
+  ScanOptions scan;
+  CLI::App* scan_cmd = app.add_subcommand(
+      "scan", "sweep a list of domains: MX records, STARTTLS, TLS versions, a verdict per domain");
+  scan_cmd->add_option("input", scan.input,
+                       "domain list: one per line (# comments), or a CSV with a 'domain' column; - for stdin")
+      ->required();
+  scan_cmd->add_option("-o,--output", scan.output, "domain CSV to write (- for stdout)")->capture_default_str();
+  scan_cmd->add_option("--hosts", scan.hosts, "also write one JSON object per probed address (JSONL)");
+  scan_cmd->add_option("--exclude", scan.exclude_file, "file of CIDRs never to connect to");
+  scan_cmd->add_flag("--force", scan.force, "overwrite existing output files");
+  scan_cmd->add_option("--max-domains-in-flight", scan.max_domains_in_flight,
+                       "domains between lookup and verdict at once (bounds memory)")
+      ->capture_default_str();
+  AddCommonOptions(scan_cmd, &scan.common);
+
+  DemoOptions demo;
+  CLI::App* demo_cmd = app.add_subcommand(
+      "demo", "run a whole sweep offline against simulated DNS and mail servers on loopback");
+  demo_cmd->add_option("-o,--output", demo.output, "domain CSV to write (- for stdout)")->capture_default_str();
+  demo_cmd->add_option("--hosts", demo.hosts, "also write the per-address JSONL");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -67,5 +89,10 @@ int main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitUsage;
   }
   if (probe_cmd->parsed()) return RunProbe(probe);
+  if (scan_cmd->parsed()) {
+    LoopHolder loop;
+    return RunScan(scan, loop.get());
+  }
+  if (demo_cmd->parsed()) return RunDemo(demo);
   return kExitUsage;
 }

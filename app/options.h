@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -57,5 +59,36 @@ struct ProbeOptions {
 std::string DefaultEhloName();
 
 int RunProbe(ProbeOptions& options);
+
+}  // namespace mxsweep::app
+
+namespace mxsweep::app {
+
+struct ScanOptions {
+  CommonOptions common;
+  std::string input;          // path or "-"
+  std::string output = "-";   // domain CSV: path or "-"
+  std::string hosts;          // JSONL of every address, empty = none
+  std::string exclude_file;
+  bool force = false;         // overwrite existing output files
+  size_t max_domains_in_flight = 20000;
+  std::chrono::milliseconds tempfail_backoff{30'000};
+  std::vector<std::string> allowed_ranges;  // set by the demo only (SweepConfig)
+};
+
+// RunScan runs `mxsweep scan`. |loop| is the loop to use (the demo passes one that already
+// carries its simulated servers); |progress| enables the live progress line.
+// |after_sweep| runs on the loop once the last domain is done, so that handles the caller put on
+// the loop (the demo's servers) can be closed and the loop can end.
+int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override = nullptr,
+            std::function<void()> after_sweep = nullptr);
+
+struct DemoOptions {
+  std::string output = "demo.csv";
+  std::string hosts;
+  bool force = true;          // the demo's own file is rewritten on each run
+};
+
+int RunDemo(DemoOptions& options);
 
 }  // namespace mxsweep::app

@@ -1,0 +1,161 @@
+#include "scanner/sweep.h"
+
+#include <algorithm>
+
+namespace mxsweep {
+
+struct Sweep::AddressState {
+  AddressFacts facts;
+  bool done = false;
+  std::vector<DomainState*> waiters;
+  std::vector<std::string> domains;
+};
+
+struct Sweep::DomainState {
+  DomainEntry entry;
+  resolver::MxResult mx;
+  std::vector<std::pair<std::string, AddressState*>> addresses;
+  size_t pending = 0;
+};
+
+Sweep::Sweep(const ProbeEnv& env, resolver::Resolver& dns, Scheduler& scheduler,
+             const SweepConfig& config, DomainSource& source, DomainDone on_domain,
+             std::function<void()> on_finished)
+    : env_(env), dns_(dns), scheduler_(scheduler), config_(config), source_(source),
+      on_domain_(std::move(on_domain)), on_finished_(std::move(on_finished)) {}
+
+Sweep::~Sweep() = default;
+
+void Sweep::Start() { Fill(); }
+
+void Sweep::Stop() {
+  stopped_ = true;
+  Fill();
+}
+
+void Sweep::Fill() {
+  // Fill is re-entered when a domain finishes synchronously inside StartDomain; the outer call
+  // keeps going.
+  if (filling_) return;
+  filling_ = true;
+  while (!stopped_ && !input_done_ && in_flight_ < config_.max_domains_in_flight) {
+    DomainEntry entry;
+    if (!source_.Next(&entry)) {
+      input_done_ = true;
+      break;
+    }
+    StartDomain(std::move(entry));
+  }
+  filling_ = false;
+  if ((input_done_ || stopped_) && in_flight_ == 0 && !finished_) {
+    finished_ = true;
+    if (on_finished_) on_finished_();
+  }
+}
+
+void Sweep::StartDomain(DomainEntry entry) {
+  auto* domain = new DomainState();
+  domain->entry = std::move(entry);
+  in_flight_++;
+  stats_.domains_started++;
+  dns_.ResolveMx(domain->entry.domain, config_.family,
+                 [this, domain](const resolver::MxResult& mx) { OnMx(domain, mx); });
+}
+
+void Sweep::OnMx(DomainState* domain, const resolver::MxResult& mx) {
+  domain->mx = mx;
+  for (const resolver::MxHost& host : mx.hosts) {
+    for (const IpAddress& ip : host.address.addresses) {
+      AddressState* address = AddressFor(ip, host.name);
+      if (std::find(address->domains.begin(), address->domains.end(), domain->entry.domain) ==
+          address->domains.end()) {
+        address->domains.push_back(domain->entry.domain);
+      }
+      domain->addresses.emplace_back(host.name, address);
+      if (!address->done) {
+        address->waiters.push_back(domain);
+        domain->pending++;
+      }
+    }
+  }
+  if (domain->pending == 0) FinishDomain(domain);
+}
+
+Sweep::AddressState* Sweep::AddressFor(const IpAddress& ip, const std::string& host) {
+  std::string key = AddressKey(ip, config_.port);
+  auto it = addresses_.find(key);
+  if (it != addresses_.end()) return it->second.get();
+
+  auto state = std::make_unique<AddressState>();
+  AddressState* address = state.get();
+  addresses_.emplace(key, std::move(state));
+  address_order_.push_back(address);
+  stats_.addresses++;
+
+  AddressTarget target{ip, config_.port, host};
+  std::string_view range = SpecialRange(ip);
+  std::string excluded_by;
+  bool range_allowed = config_.allow_private ||
+                       std::find(config_.allowed_ranges.begin(), config_.allowed_ranges.end(),
+                                 range) != config_.allowed_ranges.end();
+  if (!range.empty() && !range_allowed) {
+    // A hostile or careless MX record must not turn the scanner on the inside network.
+    address->facts = RefusedFacts(target, ProbeStatus::kTargetRefused,
+                                  std::string(range) + " address refused (use --allow-private)");
+    address->done = true;
+    stats_.addresses_done++;
+  } else if (config_.exclude != nullptr && config_.exclude->Contains(ip, &excluded_by)) {
+    address->facts = RefusedFacts(target, ProbeStatus::kExcluded, "excluded by " + excluded_by);
+    address->done = true;
+    stats_.addresses_done++;
+  } else {
+    stats_.addresses_probed++;
+    address->facts.host = host;
+    address->facts.ip = ip.ToString();
+    address->facts.port = config_.port;
+    ProbeAddress(env_, scheduler_, config_.prober, target, [this, address](AddressFacts facts) {
+      address->facts = std::move(facts);
+      OnAddressDone(address);
+    });
+  }
+  return address;
+}
+
+void Sweep::OnAddressDone(AddressState* address) {
+  address->done = true;
+  stats_.addresses_done++;
+  stats_.connections += static_cast<size_t>(address->facts.connections);
+  std::vector<DomainState*> waiters = std::move(address->waiters);
+  address->waiters.clear();
+  for (DomainState* domain : waiters) {
+    if (--domain->pending == 0) FinishDomain(domain);
+  }
+}
+
+void Sweep::FinishDomain(DomainState* domain) {
+  DomainResult result;
+  result.entry = std::move(domain->entry);
+  result.mx = std::move(domain->mx);
+  std::vector<AddressOutcome> outcomes;
+  for (const auto& [host, address] : domain->addresses) {
+    result.addresses.push_back({host, &address->facts});
+    outcomes.push_back(OutcomeOf(address->facts, host));
+  }
+  result.verdict = DecideVerdict(ExoProfile(), SummariseDns(result.mx), outcomes);
+  result.finished = std::chrono::system_clock::now();
+  stats_.verdicts[static_cast<size_t>(result.verdict.verdict)]++;
+  stats_.domains_done++;
+  delete domain;
+  in_flight_--;
+  if (on_domain_) on_domain_(result);
+  Fill();
+}
+
+void Sweep::ForEachAddress(
+    const std::function<void(const AddressFacts&, const std::vector<std::string>&)>& visit) const {
+  for (const AddressState* address : address_order_) {
+    if (address->done) visit(address->facts, address->domains);
+  }
+}
+
+}  // namespace mxsweep

@@ -1,0 +1,121 @@
+// sweep.h: the engine of `mxsweep scan` — every domain progresses at once on one loop.
+//
+// Domains are read from a source as room frees up (so a million-line list is never held whole),
+// resolved with the resolver, and each unique address:port is probed once per sweep however many
+// domains point at it; a domain finishes when all its addresses have, and its verdict is handed
+// to the sink at once, so outputs stream.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "resolver/resolver.h"
+#include "scanner/address_prober.h"
+#include "scanner/domain_input.h"
+#include "scanner/exclude_list.h"
+#include "scanner/verdict.h"
+
+namespace mxsweep {
+
+struct SweepConfig {
+  ProberOptions prober;
+  resolver::Family family = resolver::Family::kAny;
+  uint16_t port = 25;
+  bool allow_private = false;
+  // Special ranges allowed even without allow_private, by name (SpecialRange): the demo allows
+  // only "loopback", so a demo MX record that points into private space is still refused.
+  std::vector<std::string> allowed_ranges;
+  const ExcludeList* exclude = nullptr;
+  // Domains between "read" and "verdict" at once. Reading ahead of the sessions keeps the
+  // scheduler fed; the bound keeps memory flat however long the list is.
+  size_t max_domains_in_flight = 20000;
+};
+
+// DomainSource yields the domains to sweep; Next returns false at the end of the input.
+class DomainSource {
+ public:
+  virtual ~DomainSource() = default;
+  virtual bool Next(DomainEntry* out) = 0;
+};
+
+struct DomainAddress {
+  std::string host;             // the MX host name in this domain's MX set
+  const AddressFacts* facts;    // owned by the sweep, valid until it is destroyed
+};
+
+struct DomainResult {
+  DomainEntry entry;
+  resolver::MxResult mx;
+  std::vector<DomainAddress> addresses;  // MX order, then address order
+  DomainVerdict verdict;
+  std::chrono::system_clock::time_point finished;
+};
+
+struct SweepStats {
+  size_t domains_started = 0;
+  size_t domains_done = 0;
+  size_t addresses = 0;          // unique address:port met
+  size_t addresses_probed = 0;   // of those, probed (not refused by policy)
+  size_t addresses_done = 0;
+  size_t connections = 0;
+  size_t verdicts[kVerdictCount] = {};
+};
+
+class Sweep {
+ public:
+  using DomainDone = std::function<void(const DomainResult&)>;
+
+  // Everything passed by reference must outlive the sweep.
+  Sweep(const ProbeEnv& env, resolver::Resolver& dns, Scheduler& scheduler, const SweepConfig& config,
+        DomainSource& source, DomainDone on_domain, std::function<void()> on_finished);
+  ~Sweep();
+
+  // Start begins reading domains. |on_finished| runs once every read domain has its verdict and
+  // the source is exhausted (or Stop was called) — possibly from within Start for empty input.
+  void Start();
+
+  // Stop reads no more domains; those in flight finish.
+  void Stop();
+  bool stopped() const { return stopped_; }
+
+  const SweepStats& stats() const { return stats_; }
+
+  // ForEachAddress visits every address met, with the domains that used it, in first-seen order.
+  void ForEachAddress(
+      const std::function<void(const AddressFacts&, const std::vector<std::string>&)>& visit) const;
+
+ private:
+  struct AddressState;
+  struct DomainState;
+
+  void Fill();
+  void StartDomain(DomainEntry entry);
+  void OnMx(DomainState* domain, const resolver::MxResult& mx);
+  AddressState* AddressFor(const IpAddress& ip, const std::string& host);
+  void OnAddressDone(AddressState* address);
+  void FinishDomain(DomainState* domain);
+
+  const ProbeEnv& env_;
+  resolver::Resolver& dns_;
+  Scheduler& scheduler_;
+  const SweepConfig& config_;
+  DomainSource& source_;
+  DomainDone on_domain_;
+  std::function<void()> on_finished_;
+
+  bool stopped_ = false;
+  bool input_done_ = false;
+  bool filling_ = false;
+  bool finished_ = false;
+  size_t in_flight_ = 0;
+  SweepStats stats_;
+  std::unordered_map<std::string, std::unique_ptr<AddressState>> addresses_;
+  std::vector<AddressState*> address_order_;
+};
+
+}  // namespace mxsweep
