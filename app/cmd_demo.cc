@@ -47,7 +47,7 @@ int RunDemo(DemoOptions& demo) {
   // Demo pace: the politeness rules stay on, with gaps scaled down so a first run takes seconds.
   scan.common.per_address_gap = 0.2;
   scan.common.greeting_timeout = 10;
-  scan.tempfail_backoff = std::chrono::milliseconds(500);
+  scan.common.tempfail_backoff = 0.5;
 
   std::istringstream input(world->DomainList());
   int rc = RunScan(scan, loop.get(), &input, [&world] { world->Close(nullptr); });

@@ -16,6 +16,7 @@ int RunProbe(ProbeOptions& options) {
     std::fprintf(stderr, "mxsweep probe: %s\n", error.c_str());
     return kExitUsage;
   }
+  if (!common.notice.empty()) std::fprintf(stderr, "mxsweep probe: %s\n", common.notice.c_str());
   if (!common.versions_given) {
     // A single host is cheap to map completely: auto plus every forced version.
     common.plan.full = true;
@@ -59,6 +60,8 @@ int RunProbe(ProbeOptions& options) {
   env.timeouts = common.timeouts;
   ProberOptions prober;
   prober.plan = common.plan;
+  prober.max_tempfail_retries = common.tempfail_retries;
+  prober.tempfail_backoff = std::chrono::milliseconds(static_cast<int64_t>(common.tempfail_backoff * 1000));
   Scheduler scheduler(loop.get(), common.politeness);
 
   std::vector<AddressFacts> results(targets.size());

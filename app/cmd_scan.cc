@@ -96,6 +96,7 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
     std::fprintf(stderr, "mxsweep scan: %s\n", error.c_str());
     return kExitUsage;
   }
+  if (!common.notice.empty()) std::fprintf(stderr, "mxsweep scan: %s\n", common.notice.c_str());
   ExcludeList exclude;
   if (!options.exclude_file.empty()) {
     std::ifstream in(options.exclude_file);
@@ -161,7 +162,8 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
   env.timeouts = common.timeouts;
   SweepConfig config;
   config.prober.plan = common.plan;
-  config.prober.tempfail_backoff = options.tempfail_backoff;
+  config.prober.max_tempfail_retries = common.tempfail_retries;
+  config.prober.tempfail_backoff = std::chrono::milliseconds(static_cast<int64_t>(common.tempfail_backoff * 1000));
   config.family = common.ipv4_only ? resolver::Family::kIpv4
                   : common.ipv6_only ? resolver::Family::kIpv6 : resolver::Family::kAny;
   config.port = common.port;

@@ -31,6 +31,11 @@ void AddCommonOptions(CLI::App* cmd, CommonOptions* o) {
       ->capture_default_str();
   cmd->add_option("--rate", o->rate, "new connections per second, all addresses together")
       ->capture_default_str();
+  cmd->add_option("--tempfail-retries", o->tempfail_retries,
+                  "retries of a probe answered with 421/4xx, each after twice the previous wait")
+      ->capture_default_str();
+  cmd->add_option("--tempfail-backoff", o->tempfail_backoff, "seconds before the first retry after a 421")
+      ->capture_default_str();
   cmd->add_option("--connect-timeout", o->connect_timeout, "seconds to wait for TCP connect")
       ->capture_default_str();
   cmd->add_option("--greeting-timeout", o->greeting_timeout,

@@ -1,5 +1,6 @@
 #include "app/options.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -48,6 +49,24 @@ bool CommonOptions::Validate(std::string* error) {
   }
   if (!(rate > 0)) {
     *error = "--rate must be above 0";
+    return false;
+  }
+  // Every session holds one descriptor; the resolver, outputs and stdio need a few more.
+  constexpr size_t kReservedFiles = 64;
+  rlimit files;
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+      concurrency + kReservedFiles > files.rlim_cur) {
+    size_t capped = files.rlim_cur > kReservedFiles * 2 ? files.rlim_cur - kReservedFiles : 1;
+    notice = "--concurrency " + std::to_string(concurrency) + " capped to " + std::to_string(capped) +
+             " by the open-file limit (" + std::to_string(files.rlim_cur) + ")";
+    concurrency = capped;
+  }
+  if (tempfail_retries < 0 || tempfail_retries > 10) {
+    *error = "--tempfail-retries must be 0-10";
+    return false;
+  }
+  if (!(tempfail_backoff >= 0) || tempfail_backoff > 3600) {
+    *error = "--tempfail-backoff must be between 0 and 3600 seconds";
     return false;
   }
   politeness.max_in_flight = concurrency;

@@ -34,6 +34,8 @@ struct CommonOptions {
   size_t concurrency = PolitenessOptions{}.max_in_flight;
   double per_address_gap = 2.0;           // seconds
   double rate = PolitenessOptions{}.connect_rate;
+  int tempfail_retries = ProberOptions{}.max_tempfail_retries;
+  double tempfail_backoff = 30;           // seconds before the first retry after a 421
   double connect_timeout = 10, greeting_timeout = 35, command_timeout = 20, handshake_timeout = 20,
          session_timeout = 120;           // seconds
 
@@ -41,6 +43,7 @@ struct CommonOptions {
   ProbeTimeouts timeouts;
   PolitenessOptions politeness;
   PlanOptions plan;
+  std::string notice;  // set by Validate when it had to adjust a value (printed by the command)
   bool versions_given = false;
 
   // Validate checks the values and fills the derived fields; on failure it returns false with a
@@ -72,7 +75,6 @@ struct ScanOptions {
   std::string exclude_file;
   bool force = false;         // overwrite existing output files
   size_t max_domains_in_flight = 20000;
-  std::chrono::milliseconds tempfail_backoff{30'000};
   std::vector<std::string> allowed_ranges;  // set by the demo only (SweepConfig)
 };
 

@@ -1,0 +1,247 @@
+// The sweep engine end to end on loopback: the demo world's verdicts, address dedup, politeness.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include "resolver/ares_resolver.h"
+#include "scanner/domain_report.h"
+#include "scanner/sweep.h"
+#include "sim/demo_world.h"
+#include "tests/integration/test_fleet.h"
+
+namespace mxsweep::testing {
+namespace {
+
+class ListSource : public DomainSource {
+ public:
+  explicit ListSource(std::vector<std::string> domains) : domains_(std::move(domains)) {}
+  bool Next(DomainEntry* out) override {
+    if (next_ >= domains_.size()) return false;
+    out->domain = domains_[next_++];
+    out->line = next_;
+    return true;
+  }
+
+ private:
+  std::vector<std::string> domains_;
+  size_t next_ = 0;
+};
+
+struct SweepRun {
+  std::vector<DomainResult> results;
+  std::vector<std::string> csv_rows;
+  // Copies of each result's address facts (the results point into the sweep, gone by now).
+  std::vector<std::vector<AddressFacts>> facts;
+  SweepStats stats;
+  size_t max_in_flight_seen = 0;
+};
+
+// RunSweep sweeps |domains| with |dns_server| as resolver; |after| runs on the loop at the end.
+SweepRun RunSweep(TestLoop& loop, const std::string& dns_server, uint16_t port,
+                  std::vector<std::string> domains, PolitenessOptions politeness,
+                  std::function<void()> after, ProberOptions prober = {},
+                  std::vector<std::string> allowed = {"loopback"}) {
+  SweepRun run;
+  std::string error;
+  resolver::AresOptions dns_options;
+  dns_options.servers = {dns_server};
+  auto dns = resolver::MakeAresResolver(loop.get(), dns_options, &error);
+  EXPECT_TRUE(dns) << error;
+  if (!dns) return run;
+  ProbeEnv env = FastEnv(loop.get());
+  Scheduler scheduler(loop.get(), politeness);
+  SweepConfig config;
+  config.port = port;
+  config.allowed_ranges = allowed;
+  config.prober = prober;
+  config.prober.tempfail_backoff = std::chrono::milliseconds(100);
+  ListSource source(std::move(domains));
+  Sweep sweep(env, *dns, scheduler, config, source,
+              [&](const DomainResult& r) {
+                run.results.push_back(r);
+                run.facts.emplace_back();
+                for (const DomainAddress& a : r.addresses) run.facts.back().push_back(*a.facts);
+                run.csv_rows.push_back(DomainCsvRow(r, {}));
+              },
+              [&] {
+                run.max_in_flight_seen = scheduler.max_in_flight_seen();
+                scheduler.Close(nullptr);
+                dns->Close(nullptr);
+                if (after) after();
+              });
+  sweep.Start();
+  uv_run(loop.get(), UV_RUN_DEFAULT);
+  run.stats = sweep.stats();
+  return run;
+}
+
+TEST(Sweep, DemoWorldGetsTheVerdictsTheTableDefines) {
+  TestLoop loop;
+  std::string error;
+  sim::DemoWorldOptions options;
+  options.base_address = "127.54.1.1";
+  options.dns_address = "127.54.0.1";
+  options.slow_greeting = std::chrono::milliseconds(300);
+  auto world = sim::DemoWorld::Start(loop.get(), options, &error);
+  ASSERT_TRUE(world) << error;
+  std::vector<std::string> domains;
+  std::map<std::string, std::string> expected;
+  for (const sim::DemoDomain& d : world->domains()) {
+    domains.push_back(d.domain);
+    expected[d.domain] = d.expected_verdict;
+  }
+  PolitenessOptions politeness;
+  politeness.per_address_gap = std::chrono::milliseconds(20);
+  SweepRun run = RunSweep(loop, world->dns_server(), world->smtp_port(), domains, politeness,
+                          [&] { world->Close(nullptr); });
+  ASSERT_EQ(run.results.size(), domains.size());
+  std::set<std::string> seen;
+  for (size_t i = 0; i < run.results.size(); i++) {
+    const DomainResult& r = run.results[i];
+    std::string verdict(VerdictName(r.verdict.verdict));
+    EXPECT_EQ(verdict, expected[r.entry.domain]) << r.entry.domain << ": " << run.csv_rows[i];
+    seen.insert(verdict);
+  }
+  EXPECT_EQ(seen.size(), kVerdictCount) << "the demo covers every verdict";
+  for (const auto& server : world->servers()) {
+    EXPECT_EQ(server->stats().mail_commands, 0);
+    EXPECT_LE(server->stats().max_active, 1) << server->config().host_name;
+    EXPECT_EQ(server->stats().early_talkers, 0) << server->config().host_name;
+  }
+  // The MX that points into private space was never contacted.
+  for (size_t i = 0; i < run.results.size(); i++) {
+    if (run.results[i].entry.domain != "inside.demo") continue;
+    ASSERT_EQ(run.facts[i].size(), 1u);
+    EXPECT_EQ(run.facts[i][0].probes.front().status, ProbeStatus::kTargetRefused);
+    EXPECT_EQ(run.facts[i][0].connections, 0);
+  }
+}
+
+// Hundreds of domains over a handful of hosts: each address probed once, one session at a time
+// per address, the gap kept.
+TEST(Sweep, SharedHostsAreProbedOncePolitely) {
+  TestLoop loop;
+  Fleet fleet(loop.get());
+  sim::DnsResponder dns(loop.get());
+  ASSERT_EQ(dns.Start("127.55.0.1", 0), 0);
+  constexpr int kHosts = 5;
+  constexpr int kDomains = 300;
+  std::vector<sim::SimSmtpServer*> servers;
+  uint16_t port = 0;
+  for (int h = 0; h < kHosts; h++) {
+    sim::SimServerConfig config;
+    config.address = "127.55.1." + std::to_string(h + 1);
+    config.port = port;
+    config.host_name = "mx" + std::to_string(h) + ".shared.test";
+    config.tls_versions = h == 0 ? sim::kTls10Bit : sim::kTls12Bit | sim::kTls13Bit;
+    servers.push_back(fleet.Start(config));
+    ASSERT_NE(servers.back(), nullptr);
+    port = servers.back()->port();
+    dns.zone().AddA(config.host_name, config.address);
+  }
+  std::vector<std::string> domains;
+  for (int d = 0; d < kDomains; d++) {
+    std::string name = "d" + std::to_string(d) + ".shared.test";
+    dns.zone().AddMx(name, 10, "mx" + std::to_string(d % kHosts) + ".shared.test");
+    dns.zone().AddMx(name, 20, "mx" + std::to_string((d + 1) % kHosts) + ".shared.test");
+    domains.push_back(name);
+  }
+  PolitenessOptions politeness;
+  politeness.per_address_gap = std::chrono::milliseconds(50);
+  SweepRun run = RunSweep(loop, dns.address(), port, domains, politeness, [&] {
+    fleet.CloseAll();
+    dns.Close(nullptr);
+  });
+  ASSERT_EQ(run.results.size(), static_cast<size_t>(kDomains));
+  EXPECT_EQ(run.stats.addresses, static_cast<size_t>(kHosts));
+  size_t partial = 0;
+  for (const DomainResult& r : run.results) partial += r.verdict.verdict == Verdict::kPartial;
+  EXPECT_EQ(partial, 2u * kDomains / kHosts) << "domains with the legacy host as one of two MX";
+  for (sim::SimSmtpServer* s : servers) {
+    const sim::SimServerStats& st = s->stats();
+    EXPECT_LE(st.connections, 3) << "adaptive plan: at most 3 sessions per address";
+    EXPECT_GE(st.connections, 1);
+    EXPECT_EQ(st.max_active, 1) << "never two sessions at once to one address";
+    for (size_t i = 1; i < st.connect_times.size(); i++) {
+      EXPECT_GE(st.connect_times[i] - st.connect_times[i - 1], std::chrono::milliseconds(45))
+          << "gap between sessions to " << s->config().host_name;
+    }
+  }
+}
+
+TEST(Sweep, TempFailBackOffIsBounded) {
+  TestLoop loop;
+  Fleet fleet(loop.get());
+  sim::DnsResponder dns(loop.get());
+  ASSERT_EQ(dns.Start("127.56.0.1", 0), 0);
+  sim::SimServerConfig config;
+  config.address = "127.56.1.1";
+  config.host_name = "mx.busy.test";
+  config.greeting_code = 421;
+  sim::SimSmtpServer* busy = fleet.Start(config);
+  ASSERT_NE(busy, nullptr);
+  dns.zone().AddA("mx.busy.test", "127.56.1.1");
+  std::vector<std::string> domains;
+  for (int i = 0; i < 20; i++) {
+    domains.push_back("busy" + std::to_string(i) + ".test");
+    dns.zone().AddMx(domains.back(), 10, "mx.busy.test");
+  }
+  ProberOptions prober;
+  prober.max_tempfail_retries = 2;
+  PolitenessOptions politeness;
+  politeness.per_address_gap = std::chrono::milliseconds(20);
+  SweepRun run = RunSweep(loop, dns.address(), busy->port(), domains, politeness, [&] {
+    fleet.CloseAll();
+    dns.Close(nullptr);
+  }, prober);
+  EXPECT_EQ(busy->stats().connections, 3) << "one try plus two retries, shared by all 20 domains";
+  for (const DomainResult& r : run.results) EXPECT_EQ(r.verdict.verdict, Verdict::kTempFail);
+}
+
+TEST(Sweep, TwoThousandDomainsOverTwoHundredHosts) {
+  TestLoop loop;
+  Fleet fleet(loop.get());
+  sim::DnsResponder dns(loop.get());
+  ASSERT_EQ(dns.Start("127.57.0.1", 0), 0);
+  constexpr int kHosts = 200, kDomains = 2000;
+  uint16_t port = 0;
+  std::vector<sim::SimSmtpServer*> servers;
+  for (int h = 0; h < kHosts; h++) {
+    sim::SimServerConfig config;
+    config.address = "127.57." + std::to_string(1 + h / 250) + "." + std::to_string(1 + h % 250);
+    config.port = port;
+    config.host_name = "mx" + std::to_string(h) + ".fleet.test";
+    config.tls_versions = h % 10 == 0 ? sim::kTls10Bit : sim::kTls12Bit | sim::kTls13Bit;
+    servers.push_back(fleet.Start(config));
+    ASSERT_NE(servers.back(), nullptr);
+    port = servers.back()->port();
+    dns.zone().AddA(config.host_name, config.address);
+  }
+  std::vector<std::string> domains;
+  for (int d = 0; d < kDomains; d++) {
+    domains.push_back("d" + std::to_string(d) + ".fleet.test");
+    dns.zone().AddMx(domains.back(), 10, "mx" + std::to_string(d % kHosts) + ".fleet.test");
+  }
+  PolitenessOptions politeness;
+  politeness.per_address_gap = std::chrono::milliseconds(10);
+  SweepRun run = RunSweep(loop, dns.address(), port, domains, politeness, [&] {
+    fleet.CloseAll();
+    dns.Close(nullptr);
+  });
+  ASSERT_EQ(run.results.size(), static_cast<size_t>(kDomains));
+  EXPECT_EQ(run.stats.addresses, static_cast<size_t>(kHosts));
+  EXPECT_EQ(run.stats.addresses_done, static_cast<size_t>(kHosts));
+  size_t legacy = 0;
+  for (const DomainResult& r : run.results) legacy += r.verdict.verdict == Verdict::kLegacyOnly;
+  EXPECT_EQ(legacy, static_cast<size_t>(kDomains / 10));
+  for (sim::SimSmtpServer* s : servers) {
+    // Every address probed once: one plan, whose first session is the only "auto".
+    EXPECT_GE(s->stats().connections, 1);
+    EXPECT_LE(s->stats().connections, 3);
+  }
+}
+
+}  // namespace
+}  // namespace mxsweep::testing
