@@ -26,6 +26,9 @@ int RunProbe(ProbeOptions& options) {
     std::fprintf(stderr, "mxsweep probe: %s\n", error.c_str());
     return kExitError;
   }
+  if (!contexts->trust_warning().empty()) {
+    std::fprintf(stderr, "mxsweep probe: %s\n", contexts->trust_warning().c_str());
+  }
 
   LoopHolder loop;
   HostLookupResult lookup = LookupHost(loop.get(), options.host, common, &error);

@@ -147,6 +147,9 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
     std::fprintf(stderr, "mxsweep scan: %s\n", error.c_str());
     return kExitError;
   }
+  if (!contexts->trust_warning().empty()) {
+    std::fprintf(stderr, "mxsweep scan: %s\n", contexts->trust_warning().c_str());
+  }
   resolver::AresOptions dns_options;
   dns_options.servers = common.resolvers;
   std::unique_ptr<resolver::AresResolver> dns = resolver::MakeAresResolver(loop, dns_options, &error);

@@ -169,6 +169,7 @@ class Probe {
   }
 
   void OnPeerGone(int error) {
+    if (closing_) return;
     bool reset = error == UV_ECONNRESET || error == UV_EPIPE;
     if (smtp_.phase() == smtp::Phase::kHandshake && handshake_) {
       OnHandshakeState(handshake_->PeerClosed(reset));

@@ -272,15 +272,15 @@ void SimSmtpServer::OnConnection(uv_stream_t* listener, int status) {
   conn->tcp.data = conn;
   conn->timer.data = conn;
   conn->open_handles = 2;
+  server->connections_.push_back(conn);
+  SimServerStats& stats = server->stats_;
+  // Counted as active from here: HandleClosed uncounts every connection object it frees.
+  stats.active++;
   if (uv_accept(listener, reinterpret_cast<uv_stream_t*>(&conn->tcp)) != 0) {
-    server->connections_.push_back(conn);
     conn->Close();
     return;
   }
-  server->connections_.push_back(conn);
-  SimServerStats& stats = server->stats_;
   stats.connections++;
-  stats.active++;
   stats.max_active = std::max(stats.max_active, stats.active);
   stats.connect_times.push_back(std::chrono::steady_clock::now());
 

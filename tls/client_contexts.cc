@@ -77,8 +77,14 @@ std::unique_ptr<ClientContexts> ClientContexts::Create(const std::string& ca_fil
   const std::string& roots = ca_file.empty() ? std::string(kSystemRoots) : ca_file;
   ERR_clear_error();
   if (!X509_STORE_load_locations(out->store_, roots.c_str(), nullptr)) {
-    *error = "cannot load trust anchors from " + roots + ": " + LastError();
-    return nullptr;
+    if (!ca_file.empty()) {
+      *error = "cannot load trust anchors from " + roots + ": " + LastError();
+      return nullptr;
+    }
+    // No system bundle (package ca-certificates missing): probes still run, every chain is then
+    // reported untrusted with this reason.
+    out->trust_warning_ = "no system trust anchors at " + roots + " (install ca-certificates or use --ca-file)";
+    ERR_clear_error();
   }
   return out;
 }

@@ -46,12 +46,15 @@ class ClientContexts {
 
   SSL_CTX* context(ProbeKind kind) const { return contexts_[static_cast<size_t>(kind)]; }
   X509_STORE* trust_store() const { return store_; }
+  // trust_warning is set when the system roots could not be loaded.
+  const std::string& trust_warning() const { return trust_warning_; }
 
  private:
   ClientContexts() = default;
 
   std::array<SSL_CTX*, std::size(kAllProbeKinds)> contexts_{};
   X509_STORE* store_ = nullptr;
+  std::string trust_warning_;
 };
 
 }  // namespace mxsweep::tls

@@ -92,3 +92,26 @@ TEST(CliProbeErrors, ExitCodes) {
 
 }  // namespace
 }  // namespace mxsweep::testing
+
+namespace mxsweep::testing {
+namespace {
+
+// In a fresh network namespace the loopback interface is down: connect() fails locally with
+// "network unreachable" before any packet exists. That is the one status loopback alone cannot
+// produce.
+TEST(CliProbeErrors, ConnectErrorInAnEmptyNetworkNamespace) {
+  if (RunCommand("unshare -n true 2>/dev/null") != 0) GTEST_SKIP() << "unshare -n needs root";
+  std::string cmd = "unshare -n " + std::string(MXSWEEP_BINARY) +
+                    " probe 127.0.0.1 --allow-private --json --versions TLS1.2";
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+  EXPECT_EQ(pclose(p), 0);
+  EXPECT_NE(out.find("\"status\":\"connect-error\""), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace mxsweep::testing

@@ -42,7 +42,8 @@ struct SweepRun {
 SweepRun RunSweep(TestLoop& loop, const std::string& dns_server, uint16_t port,
                   std::vector<std::string> domains, PolitenessOptions politeness,
                   std::function<void()> after, ProberOptions prober = {},
-                  std::vector<std::string> allowed = {"loopback"}) {
+                  std::vector<std::string> allowed = {"loopback"},
+                  const ExcludeList* exclude = nullptr) {
   SweepRun run;
   std::string error;
   resolver::AresOptions dns_options;
@@ -55,6 +56,7 @@ SweepRun RunSweep(TestLoop& loop, const std::string& dns_server, uint16_t port,
   SweepConfig config;
   config.port = port;
   config.allowed_ranges = allowed;
+  config.exclude = exclude;
   config.prober = prober;
   config.prober.tempfail_backoff = std::chrono::milliseconds(100);
   ListSource source(std::move(domains));
@@ -198,6 +200,34 @@ TEST(Sweep, TempFailBackOffIsBounded) {
   }, prober);
   EXPECT_EQ(busy->stats().connections, 3) << "one try plus two retries, shared by all 20 domains";
   for (const DomainResult& r : run.results) EXPECT_EQ(r.verdict.verdict, Verdict::kTempFail);
+}
+
+TEST(Sweep, ExcludedNetworksAreNeverContacted) {
+  TestLoop loop;
+  Fleet fleet(loop.get());
+  sim::DnsResponder dns(loop.get());
+  ASSERT_EQ(dns.Start("127.59.0.1", 0), 0);
+  sim::SimServerConfig config;
+  config.address = "127.59.1.1";
+  config.host_name = "implicit.excluded.test";
+  sim::SimSmtpServer* server = fleet.Start(config);
+  ASSERT_NE(server, nullptr);
+  // No MX: the implicit MX (the domain's own A record) must be excluded too.
+  dns.zone().AddA("implicit.excluded.test", "127.59.1.1");
+  ExcludeList exclude;
+  std::string error;
+  ASSERT_TRUE(exclude.Add("127.59.1.0/24", &error)) << error;
+  SweepRun run = RunSweep(loop, dns.address(), server->port(), {"implicit.excluded.test"}, PolitenessOptions{},
+                          [&] {
+                            fleet.CloseAll();
+                            dns.Close(nullptr);
+                          },
+                          ProberOptions{}, {"loopback"}, &exclude);
+  ASSERT_EQ(run.results.size(), 1u);
+  EXPECT_EQ(run.results[0].verdict.verdict, Verdict::kUnreachable);
+  ASSERT_EQ(run.facts[0].size(), 1u);
+  EXPECT_EQ(run.facts[0][0].probes.front().status, ProbeStatus::kExcluded);
+  EXPECT_EQ(server->stats().connections, 0);
 }
 
 TEST(Sweep, TwoThousandDomainsOverTwoHundredHosts) {
