@@ -238,13 +238,24 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
   uv_unref(reinterpret_cast<uv_handle_t*>(&sigint));
   uv_unref(reinterpret_cast<uv_handle_t*>(&sigterm));
 
+  struct ProgressState {
+    Sweep* sweep;
+    Clock::time_point started;
+  } progress_state{sweep.get(), started};
   if (tty) {
-    progress.data = sweep.get();
+    progress.data = &progress_state;
     uv_timer_start(&progress, [](uv_timer_t* t) {
-      auto* s = static_cast<Sweep*>(t->data);
-      const SweepStats& st = s->stats();
-      std::fprintf(stderr, "\r%zu/%zu domains done, %zu/%zu addresses, %zu connections   ",
-                   st.domains_done, st.domains_started, st.addresses_done, st.addresses, st.connections);
+      auto* p = static_cast<ProgressState*>(t->data);
+      const SweepStats& st = p->sweep->stats();
+      double elapsed = std::chrono::duration<double>(Clock::now() - p->started).count();
+      double rate = elapsed > 0 ? st.domains_done / elapsed : 0;
+      char eta[32] = "?";
+      if (p->sweep->input_done() && rate > 0) {
+        std::snprintf(eta, sizeof(eta), "%.0f s", (st.domains_started - st.domains_done) / rate);
+      }
+      std::fprintf(stderr, "\r%zu/%zu%s domains, %.1f/s, ETA %s, %zu/%zu addresses, %zu connections   ",
+                   st.domains_done, st.domains_started, p->sweep->input_done() ? "" : "+", rate, eta,
+                   st.addresses_done, st.addresses, st.connections);
     }, 1000, 1000);
     uv_unref(reinterpret_cast<uv_handle_t*>(&progress));
   }

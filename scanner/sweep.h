@@ -82,6 +82,8 @@ class Sweep {
   // Stop reads no more domains; those in flight finish.
   void Stop();
   bool stopped() const { return stopped_; }
+  // input_done reports whether the source is exhausted (the total is then known).
+  bool input_done() const { return input_done_; }
 
   const SweepStats& stats() const { return stats_; }
 

@@ -5,6 +5,10 @@
 #include <map>
 #include <sstream>
 
+#include <fstream>
+#include <unistd.h>
+
+#include "output/file_sink.h"
 #include "resolver/ares_resolver.h"
 #include "scanner/domain_report.h"
 #include "scanner/sweep.h"
@@ -200,6 +204,72 @@ TEST(Sweep, TempFailBackOffIsBounded) {
   }, prober);
   EXPECT_EQ(busy->stats().connections, 3) << "one try plus two retries, shared by all 20 domains";
   for (const DomainResult& r : run.results) EXPECT_EQ(r.verdict.verdict, Verdict::kTempFail);
+}
+
+// Rows reach the file as each domain finishes: a slow domain does not hold back the others, and
+// a row is on disk (not in a buffer) before the next domain's verdict.
+TEST(Sweep, RowsAreOnDiskAsEachDomainFinishes) {
+  TestLoop loop;
+  Fleet fleet(loop.get());
+  sim::DnsResponder dns(loop.get());
+  ASSERT_EQ(dns.Start("127.59.0.2", 0), 0);
+  sim::SimServerConfig fast;
+  fast.address = "127.59.2.1";
+  fast.host_name = "mx.fast.test";
+  sim::SimSmtpServer* fast_server = fleet.Start(fast);
+  ASSERT_NE(fast_server, nullptr);
+  sim::SimServerConfig slow = fast;
+  slow.address = "127.59.2.2";
+  slow.host_name = "mx.slow.test";
+  slow.port = fast_server->port();
+  slow.greeting_delay = std::chrono::milliseconds(800);
+  ASSERT_NE(fleet.Start(slow), nullptr);
+  dns.zone().AddA("mx.fast.test", fast.address);
+  dns.zone().AddA("mx.slow.test", slow.address);
+  dns.zone().AddMx("slow.test", 10, "mx.slow.test");
+  dns.zone().AddMx("fast.test", 10, "mx.fast.test");
+
+  std::string path = "/tmp/mxsweep-stream-" + std::to_string(getpid()) + ".csv";
+  unlink(path.c_str());
+  output::SinkError error;
+  auto sink = output::FileSink::Open(path, {}, &error);
+  ASSERT_TRUE(sink) << error.message;
+  ASSERT_TRUE(sink->WriteLine(DomainCsvHeader({}), &error));
+  std::vector<size_t> lines_before;
+  std::vector<std::string> order;
+
+  std::string err;
+  resolver::AresOptions dns_options;
+  dns_options.servers = {dns.address()};
+  auto resolver = resolver::MakeAresResolver(loop.get(), dns_options, &err);
+  ASSERT_TRUE(resolver) << err;
+  ProbeEnv env = FastEnv(loop.get());
+  PolitenessOptions politeness;
+  politeness.per_address_gap = std::chrono::milliseconds(20);
+  Scheduler scheduler(loop.get(), politeness);
+  SweepConfig config;
+  config.port = fast_server->port();
+  config.allowed_ranges = {"loopback"};
+  ListSource source({"slow.test", "fast.test"});
+  Sweep sweep(env, *resolver, scheduler, config, source,
+              [&](const DomainResult& r) {
+                std::ifstream in(path);
+                lines_before.push_back(static_cast<size_t>(
+                    std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n')));
+                order.push_back(r.entry.domain);
+                ASSERT_TRUE(sink->WriteLine(DomainCsvRow(r, {}), &error));
+              },
+              [&] {
+                scheduler.Close(nullptr);
+                resolver->Close(nullptr);
+                fleet.CloseAll();
+                dns.Close(nullptr);
+              });
+  sweep.Start();
+  uv_run(loop.get(), UV_RUN_DEFAULT);
+  ASSERT_EQ(order, (std::vector<std::string>{"fast.test", "slow.test"}));
+  EXPECT_EQ(lines_before, (std::vector<size_t>{1, 2})) << "the fast row was on disk before the slow one finished";
+  unlink(path.c_str());
 }
 
 TEST(Sweep, ExcludedNetworksAreNeverContacted) {
