@@ -6,8 +6,9 @@ None of them delivers mail: every RCPT is rejected. Each binds only its own 127.
 import os
 import re
 import shutil
+import time
 
-from servers import POSTFIX_MASTER_DIST, SuiteError, write
+from servers import POSTFIX_MASTER_DIST, SuiteError, tail, write
 
 INTEROP_ROOT = os.environ.get("MXSWEEP_INTEROP_ROOT", "/opt/mxsweep-interop")
 EXIM = os.path.join(INTEROP_ROOT, "exim4-daemon-light/usr/sbin/exim4")
@@ -118,6 +119,16 @@ smtpd_tls_loglevel = 1
 """.format(d=d, log=log, name=name, tls=tls_settings))
     write(os.path.join(conf, "master.cf"), postfix_master_cf(listeners))
     proc = runner.spawn(name, [POSTFIX, "-c", conf, "start-fg"], log, namespace_mounts=[])
+    # Its master runs in a session of its own: track it by the pid file it writes, at once, so
+    # that it is stopped whatever happens next.
+    master_pid = os.path.join(d, "queue", "pid", "master.pid")
+    deadline = time.monotonic() + 20
+    while not os.path.exists(master_pid):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise SuiteError("%s: Postfix's master did not start; see %s:\n%s"
+                             % (name, log, tail(log)))
+        time.sleep(0.05)
+    runner.adopt(name + "-master", master_pid)
     return proc, log
 
 
@@ -145,6 +156,8 @@ log_file_path = {d}/log/%slog
 pid_file_path = {d}/exim.pid
 local_interfaces = <; {ip}.{port}
 daemon_smtp_ports = {port}
+# Fail at once when the address is taken (the default retries for minutes).
+daemon_startup_retries = 0
 # No DNS or ident at connect.
 host_lookup =
 rfc1413_hosts =

@@ -7,6 +7,7 @@ points at the suite's NSD: nothing they look up leaves loopback, and nothing wai
 timeout.
 """
 
+import ctypes
 import os
 import signal
 import socket
@@ -168,6 +169,10 @@ class Runner:
     """Starts the servers, remembers them, and stops them all (in reverse order)."""
 
     def __init__(self, work, resolv_conf):
+        # Orphans of the servers (Postfix's master, workers whose parent went first) become our
+        # children, so that stop_all reaps them instead of leaving zombies to init.
+        PR_SET_CHILD_SUBREAPER = 36
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
         self.work = work
         self.piddir = os.path.join(work, "pids")
         os.makedirs(self.piddir, exist_ok=True)
@@ -204,17 +209,32 @@ class Runner:
     def adopt(self, name, daemon_pidfile):
         """Tracks a daemon that detached into its own session (Postfix's master), by the pid file
         it wrote."""
-        try:
-            pid = int(open(daemon_pidfile).read().split()[0])
-        except (OSError, ValueError, IndexError):
-            raise SuiteError("%s: no pid in %s" % (name, daemon_pidfile))
+        deadline = time.monotonic() + 2
+        while True:
+            try:
+                pid = int(open(daemon_pidfile).read().split()[0])
+                break
+            except (OSError, ValueError, IndexError):
+                if time.monotonic() > deadline:
+                    raise SuiteError("%s: no pid in %s" % (name, daemon_pidfile))
+                time.sleep(0.02)
         self.track(name, pid)
 
     def stop_all(self):
         for name, pid in reversed(self.procs):
+            started = time.monotonic()
             stop_pid(pid)
+            if time.monotonic() - started > 1:
+                print("interop suite: %s took %.1f s to stop" % (name, time.monotonic() - started))
             try:
                 os.unlink(os.path.join(self.piddir, name + ".pid"))
             except OSError:
                 pass
         self.procs = []
+        reap_deadline = time.monotonic() + 2
+        while time.monotonic() < reap_deadline:
+            try:
+                if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                    time.sleep(0.05)
+            except ChildProcessError:
+                break
