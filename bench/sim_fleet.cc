@@ -3,12 +3,12 @@
 //
 //   mxsweep-sim-fleet --servers N [--versions 12|13|legacy|mixed] [--silent]
 //                     [--greeting-delay-ms D] [--reply-delay-ms D]
-//   mxsweep-sim-fleet --world DOMAINS [--seed S] [--shard I --shards N]
+//   mxsweep-sim-fleet --world DOMAINS [--seed S] [--shard I --shards N] [--role dns|smtp|both]
 //
 // Servers listen on port 25 of 127.63.1.1, 127.63.1.2, ... (254 per /24). With --world the
 // process serves shard I of the synthetic internet of world.h (hosts whose index % N == I; shard
 // 0 also runs the DNS responder on 127.63.0.1:53). It prints "READY" on stdout once everything
-// listens, and on SIGTERM or SIGINT prints its counters to stderr and exits.
+// listens (--role dns: only the DNS responder; smtp: only servers), and on SIGTERM or SIGINT prints its counters to stderr and exits.
 #include <signal.h>
 #include <sys/resource.h>
 #include <uv.h>
@@ -38,6 +38,7 @@ struct Args {
   size_t world = 0;
   uint64_t seed = 1;
   size_t shard = 0, shards = 1;
+  std::string role = "both";  // --world only: "dns", "smtp" or "both"
 };
 
 [[noreturn]] void Usage() {
@@ -96,6 +97,7 @@ int main(int argc, char** argv) {
     else if (k == "--seed") a.seed = std::stoull(value());
     else if (k == "--shard") a.shard = std::stoul(value());
     else if (k == "--shards") a.shards = std::stoul(value());
+    else if (k == "--role") a.role = value();
     else Usage();
   }
   if ((a.servers == 0) == (a.world == 0) || a.shards == 0 || a.shard >= a.shards) Usage();
@@ -120,7 +122,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<sim::DnsResponder> dns;
   if (a.world > 0) {
     bench::World world = bench::MakeWorld(a.world, a.seed);
-    if (a.shard == 0) {
+    if (a.shard == 0 && a.role != "smtp") {
       dns = std::make_unique<sim::DnsResponder>(loop);
       for (const bench::WorldHost& h : world.hosts) dns->zone().AddA(h.name, h.address);
       for (const bench::WorldDomain& d : world.domains) {
@@ -142,7 +144,7 @@ int main(int argc, char** argv) {
       }
       g_dns = dns.get();
     }
-    for (size_t i = a.shard; i < world.hosts.size(); i += a.shards) {
+    for (size_t i = a.shard; a.role != "dns" && i < world.hosts.size(); i += a.shards) {
       const bench::WorldHost& h = world.hosts[i];
       if (h.kind == bench::HostKind::kRefused) continue;  // nothing listens there
       sim::SimServerConfig c;
