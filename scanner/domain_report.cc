@@ -121,7 +121,8 @@ std::string ErrorDetail(const DomainResult& r) {
     if (f.cls == AddressClass::kExoReady || f.probes.empty()) continue;
     const ProbeRecord* shown = &f.probes.front();
     for (const ProbeRecord& p : f.probes) {
-      if (p.status != ProbeStatus::kAccepted && p.status != ProbeStatus::kSkipped) {
+      if (p.status != ProbeStatus::kAccepted && p.status != ProbeStatus::kAcceptedHelloOnly &&
+          p.status != ProbeStatus::kSkipped) {
         shown = &p;
         break;
       }
