@@ -19,7 +19,7 @@ void AddCommonOptions(CLI::App* cmd, CommonOptions* o) {
   cmd->add_flag("--allow-private", o->allow_private,
                 "allow private, loopback, link-local and reserved targets");
   cmd->add_option("--versions", o->versions,
-                  "probes to run after 'auto': comma list of TLS1.0,TLS1.1,TLS1.2,TLS1.3,EXO, or 'all'");
+                  "probes to run after 'auto': comma list of SSL3,TLS1.0,TLS1.1,TLS1.2,TLS1.3,EXO, or 'all'");
   cmd->add_option("--resolver", o->resolvers, "DNS server IP[:PORT] (repeatable; default: the system's)");
   cmd->add_flag("-4", o->ipv4_only, "IPv4 addresses only");
   cmd->add_flag("-6", o->ipv6_only, "IPv6 addresses only");

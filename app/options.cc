@@ -85,7 +85,9 @@ bool CommonOptions::Validate(std::string* error) {
     plan.full = true;
     plan.versions.clear();
     if (versions == "all") {
-      // Empty means every version (PlanOptions).
+      // The full map: SSL 3.0 (raw hello only) and every TLS version.
+      plan.versions = {tls::ProbeKind::kHelloSsl3, tls::ProbeKind::kTls10, tls::ProbeKind::kTls11,
+                       tls::ProbeKind::kTls12, tls::ProbeKind::kTls13};
     } else {
       std::stringstream ss(versions);
       std::string item;
@@ -95,7 +97,7 @@ bool CommonOptions::Validate(std::string* error) {
         if (item == "EXO" || item == "exo") {
           kind = tls::ProbeKind::kExo12;
         } else if (!tls::ParseVersionName(item, &v) || !tls::ProbeKindForVersion(v, &kind)) {
-          *error = "--versions: unknown version '" + item + "' (use TLS1.0,TLS1.1,TLS1.2,TLS1.3,EXO or all)";
+          *error = "--versions: unknown version '" + item + "' (use SSL3,TLS1.0,TLS1.1,TLS1.2,TLS1.3,EXO or all)";
           return false;
         }
         plan.versions.push_back(kind);

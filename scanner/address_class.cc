@@ -18,6 +18,15 @@ std::string_view AddressClassName(AddressClass cls) {
   return "unknown";
 }
 
+std::string_view EvidenceName(Evidence evidence) {
+  switch (evidence) {
+    case Evidence::kNone: return "";
+    case Evidence::kHandshake: return "handshake";
+    case Evidence::kServerHelloOnly: return "server-hello-only";
+  }
+  return "";
+}
+
 bool IsProbed(AddressClass cls) {
   switch (cls) {
     case AddressClass::kTempFail:

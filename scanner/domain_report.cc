@@ -24,6 +24,14 @@ std::string IsoTime(std::chrono::system_clock::time_point t) {
 
 // AddressSummary is what the mx_hosts column says of one address: its best version, or why none.
 std::string AddressSummary(const AddressFacts& f) {
+  // A version known only from a ServerHello says so: it is not a completed handshake.
+  if (f.best_version == 0 && !f.hello_only_versions.empty()) {
+    const HelloOnlyVersion& h = f.hello_only_versions.back();
+    return std::string(tls::VersionName(h.version)) + " (ServerHello only, " + h.cipher + ")";
+  }
+  if (f.exo_evidence == Evidence::kServerHelloOnly) {
+    return std::string(tls::VersionName(f.best_version)) + " (EXO suite on ServerHello only)";
+  }
   if (f.best_version != 0 && f.cls != AddressClass::kNoSharedCipher && f.cls != AddressClass::kTls13Only) {
     return std::string(tls::VersionName(f.best_version));
   }
@@ -113,7 +121,8 @@ std::string ErrorDetail(const DomainResult& r) {
     if (f.cls == AddressClass::kExoReady || f.probes.empty()) continue;
     const ProbeRecord* shown = &f.probes.front();
     for (const ProbeRecord& p : f.probes) {
-      if (p.status != ProbeStatus::kAccepted && p.status != ProbeStatus::kSkipped) {
+      if (p.status != ProbeStatus::kAccepted && p.status != ProbeStatus::kAcceptedHelloOnly &&
+          p.status != ProbeStatus::kSkipped) {
         shown = &p;
         break;
       }

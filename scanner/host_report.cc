@@ -20,14 +20,28 @@ std::string HostJson(const AddressFacts& f, const std::vector<std::string>* doma
   for (uint16_t v : f.accepted_versions) w.String(tls::VersionName(v));
   w.EndArray();
   w.Key("best_version").StringOrNull(tls::VersionName(f.best_version));
+  w.Key("hello_only_versions").BeginArray();
+  for (const HelloOnlyVersion& h : f.hello_only_versions) {
+    w.BeginObject();
+    w.Key("version").String(tls::VersionName(h.version));
+    w.Key("cipher").String(h.cipher);
+    w.Key("legacy_suite").Bool(h.legacy_suite);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("refused_versions").BeginArray();
+  for (uint16_t v : f.refused_versions) w.String(tls::VersionName(v));
+  w.EndArray();
   w.Key("class").String(AddressClassName(f.cls));
   w.Key("exo_ready").Bool(f.exo_ready);
+  w.Key("exo_evidence").StringOrNull(EvidenceName(f.exo_evidence));
   w.Key("legacy_accepted").Bool(f.legacy_accepted);
   w.Key("probes").BeginArray();
   for (const ProbeRecord& p : f.probes) {
     w.BeginObject();
     w.Key("probe").String(tls::ProbeKindName(p.kind));
     w.Key("status").String(ProbeStatusName(p.status));
+    w.Key("evidence").StringOrNull(EvidenceName(p.evidence));
     w.Key("version").StringOrNull(tls::VersionName(p.version));
     w.Key("cipher").StringOrNull(p.cipher);
     w.Key("group").StringOrNull(p.group);
@@ -89,6 +103,14 @@ std::string HostTable(const AddressFacts& f) {
   std::string versions;
   for (uint16_t v : f.accepted_versions) versions += (versions.empty() ? "" : " ") + std::string(tls::VersionName(v));
   out += "  accepted: " + (versions.empty() ? std::string("none") : versions) + "\n";
+  for (const HelloOnlyVersion& h : f.hello_only_versions) {
+    out += "  hello:    " + std::string(tls::VersionName(h.version)) + " with " + h.cipher + " (ServerHello only" +
+           (h.legacy_suite ? ", a legacy suite" : ", no handshake completed") + ")\n";
+  }
+  std::string refused;
+  for (uint16_t v : f.refused_versions) refused += (refused.empty() ? "" : " ") + std::string(tls::VersionName(v));
+  if (!refused.empty()) out += "  refused:  " + refused + "\n";
+  if (f.exo_evidence == Evidence::kServerHelloOnly) out += "  exo:      ready on ServerHello evidence only\n";
   if (f.certificate) {
     const tls::CertificateSummary& c = *f.certificate;
     std::string sans;
@@ -103,12 +125,12 @@ std::string HostTable(const AddressFacts& f) {
            ", name " + (c.name_matches ? "matches" : "DOES NOT MATCH") + (c.expired ? ", EXPIRED" : "") + "\n";
   }
   for (const std::string& a : f.anomalies) out += "  anomaly:  " + a + "\n";
-  std::snprintf(line, sizeof(line), "  %-8s %-18s %-7s %-40s %-8s %7s  %s\n", "probe", "status",
+  std::snprintf(line, sizeof(line), "  %-12s %-19s %-7s %-40s %-8s %7s  %s\n", "probe", "status",
                 "version", "cipher", "group", "ms", "detail");
   out += line;
   for (const ProbeRecord& p : f.probes) {
     std::string version(tls::VersionName(p.version));
-    std::snprintf(line, sizeof(line), "  %-8s %-18s %-7s %-40s %-8s %7lld  %s\n",
+    std::snprintf(line, sizeof(line), "  %-12s %-19s %-7s %-40s %-8s %7lld  %s\n",
                   std::string(tls::ProbeKindName(p.kind)).c_str(),
                   std::string(ProbeStatusName(p.status)).c_str(), version.empty() ? "-" : version.c_str(),
                   p.cipher.empty() ? "-" : p.cipher.c_str(), p.group.empty() ? "-" : p.group.c_str(),

@@ -13,10 +13,12 @@
 namespace mxsweep {
 
 struct PlanOptions {
-  // Adaptive (default): auto, then at most two more (EXO emulation, legacy check) — at most 3
-  // connections per address. Full: auto, then every kind in |versions|, in order.
+  // Adaptive (default): auto, then at most two more (EXO emulation, legacy check, or one raw
+  // hello where BoringSSL's suites could hide the truth) — at most 3 connections per address.
+  // Full: auto, then every kind in |versions|, in order, then the raw-hello twin of every
+  // BoringSSL kind among them that failed in a way that may only mean "not BoringSSL's suites".
   bool full = false;
-  // Empty means TLS 1.0, 1.1, 1.2 and 1.3.
+  // Empty means TLS 1.0, 1.1, 1.2 and 1.3. kHelloSsl3 asks about SSL 3.0 (raw hello only).
   std::vector<tls::ProbeKind> versions;
 };
 
@@ -36,8 +38,11 @@ std::vector<tls::ProbeKind> PlannedKinds(const PlanOptions& plan);
 // IsExoSuite reports whether IANA suite |cipher_id| is one Exchange Online offers at TLS 1.2.
 bool IsExoSuite(uint16_t cipher_id);
 
-// Classify fills the derived fields of |facts| (accepted_versions, best_version, cls,
-// legacy_accepted, exo_ready) from its probe records and session facts.
+// Classify fills the derived fields of |facts| (accepted_versions, hello_only_versions,
+// refused_versions, best_version, cls, legacy_accepted, exo_ready, exo_evidence) from its probe
+// records and session facts. Only completed handshakes make a version accepted; ServerHello
+// evidence goes to hello_only_versions, and counts for the class where nothing better exists (a
+// DHE-only TLS 1.0 server is legacy-only, not tls-broken).
 void Classify(AddressFacts* facts);
 
 }  // namespace mxsweep

@@ -4,6 +4,7 @@
 
 #include "output/sanitize.h"
 #include "tls/client_handshake.h"
+#include "tls/hello_probe.h"
 
 namespace mxsweep {
 namespace {
@@ -23,6 +24,7 @@ struct WriteRequest {
 ProbeStatus StatusFor(tls::HandshakeOutcome outcome) {
   switch (outcome) {
     case tls::HandshakeOutcome::kCompleted: return ProbeStatus::kAccepted;
+    case tls::HandshakeOutcome::kServerHello: return ProbeStatus::kAcceptedHelloOnly;
     case tls::HandshakeOutcome::kVersionRefused: return ProbeStatus::kVersionRefused;
     case tls::HandshakeOutcome::kNoSharedCipher: return ProbeStatus::kNoSharedCipher;
     case tls::HandshakeOutcome::kClosed: return ProbeStatus::kHandshakeClosed;
@@ -99,9 +101,9 @@ class Probe {
     std::string_view data(buf->base, static_cast<size_t>(nread));
     if (smtp_.phase() == smtp::Phase::kHandshake) {
       OnHandshakeBytes(data);
-    } else if (smtp_.phase() == smtp::Phase::kQuit && handshake_ &&
-               handshake_->result().outcome == tls::HandshakeOutcome::kCompleted) {
-      smtp_.Receive(handshake_->Decrypt(data));
+    } else if (smtp_.phase() == smtp::Phase::kQuit && client_handshake_ != nullptr &&
+               client_handshake_->result().outcome == tls::HandshakeOutcome::kCompleted) {
+      smtp_.Receive(client_handshake_->Decrypt(data));
       Advance();
     } else {
       smtp::Phase before = smtp_.phase();
@@ -118,9 +120,10 @@ class Probe {
   void Advance() {
     std::string out = smtp_.TakeOutput();
     if (!out.empty()) {
-      if (handshake_ && handshake_->result().outcome == tls::HandshakeOutcome::kCompleted) {
-        handshake_->Encrypt(out);
-        Write(handshake_->TakeOutput());
+      if (client_handshake_ != nullptr &&
+          client_handshake_->result().outcome == tls::HandshakeOutcome::kCompleted) {
+        client_handshake_->Encrypt(out);
+        Write(client_handshake_->TakeOutput());
       } else {
         Write(std::move(out));
       }
@@ -143,28 +146,41 @@ class Probe {
     facts_.reached_tls = true;
     armed_phase_ = smtp::Phase::kHandshake;
     ArmTimer(env_.timeouts.handshake);
-    handshake_ = std::make_unique<tls::ClientHandshake>(*env_.contexts, request_.kind,
-                                                        request_.host_name);
+    // Both drivers take bytes and give bytes; a raw hello stops at the ServerHello, after which
+    // there is no channel for QUIT and the session just closes.
+    if (tls::IsHelloKind(request_.kind)) {
+      handshake_ = std::make_unique<tls::HelloProbe>(request_.kind, request_.host_name);
+    } else {
+      auto client = std::make_unique<tls::ClientHandshake>(*env_.contexts, request_.kind,
+                                                           request_.host_name);
+      client_handshake_ = client.get();
+      handshake_ = std::move(client);
+    }
     OnHandshakeState(handshake_->Start());
   }
 
   void OnHandshakeBytes(std::string_view data) { OnHandshakeState(handshake_->Receive(data)); }
 
-  void OnHandshakeState(tls::ClientHandshake::State state) {
+  void OnHandshakeState(tls::TlsDriver::State state) {
     // Alerts go out too: a polite client says why it hangs up.
     Write(handshake_->TakeOutput());
-    if (state == tls::ClientHandshake::State::kInProgress) return;
+    if (state == tls::TlsDriver::State::kInProgress) return;
     const tls::HandshakeResult& r = handshake_->result();
     Finish(StatusFor(r.outcome), r.detail);
     record_.alert = r.alert;
-    if (state == tls::ClientHandshake::State::kCompleted) {
+    if (state == tls::TlsDriver::State::kCompleted || state == tls::TlsDriver::State::kAnswered) {
+      record_.evidence = state == tls::TlsDriver::State::kCompleted ? Evidence::kHandshake
+                                                                    : Evidence::kServerHelloOnly;
       record_.version = r.version;
       record_.cipher_id = r.cipher_id;
       record_.cipher = r.cipher;
+      record_.legacy_suite = r.legacy_suite;
       record_.group = r.group;
-      if (request_.want_certificate) facts_.certificate = handshake_->SummarizeCertificate();
     }
-    smtp_.HandshakeFinished(state == tls::ClientHandshake::State::kCompleted);
+    if (state == tls::TlsDriver::State::kCompleted && request_.want_certificate) {
+      facts_.certificate = client_handshake_->SummarizeCertificate();
+    }
+    smtp_.HandshakeFinished(state == tls::TlsDriver::State::kCompleted);
     Advance();
   }
 
@@ -274,7 +290,8 @@ class Probe {
   ProbeRequest request_;
   ProbeDone done_;
   smtp::Session smtp_;
-  std::unique_ptr<tls::ClientHandshake> handshake_;
+  std::unique_ptr<tls::TlsDriver> handshake_;
+  tls::ClientHandshake* client_handshake_ = nullptr;  // handshake_ when it is a BoringSSL one
   Clock::time_point started_;
 
   uv_tcp_t tcp_{};

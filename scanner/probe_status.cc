@@ -5,6 +5,7 @@ namespace mxsweep {
 std::string_view ProbeStatusName(ProbeStatus status) {
   switch (status) {
     case ProbeStatus::kAccepted: return "accepted";
+    case ProbeStatus::kAcceptedHelloOnly: return "accepted-hello-only";
     case ProbeStatus::kVersionRefused: return "version-refused";
     case ProbeStatus::kNoSharedCipher: return "no-shared-cipher";
     case ProbeStatus::kHandshakeClosed: return "handshake-closed";

@@ -12,6 +12,8 @@ namespace mxsweep {
 
 enum class ProbeStatus : uint8_t {
   kAccepted,           // the TLS handshake completed
+  kAcceptedHelloOnly,  // raw hello: the server chose a version in the offer and a suite; no
+                       // handshake was completed ("ServerHello only" evidence, never "accepted")
   kVersionRefused,     // alert protocol_version, a lower version chosen, or alert 80 at TLS 1.0/1.1
   kNoSharedCipher,     // alert handshake_failure: no suite in common for this offer
   kHandshakeClosed,    // the server closed the connection during the handshake
@@ -45,7 +47,8 @@ bool ProbeStatusFromName(std::string_view name, ProbeStatus* out);
 
 // kAllProbeStatuses lists every status once, in declaration order (tests and docs use it).
 inline constexpr ProbeStatus kAllProbeStatuses[] = {
-    ProbeStatus::kAccepted,        ProbeStatus::kVersionRefused,    ProbeStatus::kNoSharedCipher,
+    ProbeStatus::kAccepted,        ProbeStatus::kAcceptedHelloOnly, ProbeStatus::kVersionRefused,
+    ProbeStatus::kNoSharedCipher,
     ProbeStatus::kHandshakeClosed, ProbeStatus::kTlsError,          ProbeStatus::kNotTls,
     ProbeStatus::kNoStartTls,      ProbeStatus::kStartTlsRefused,   ProbeStatus::kStartTlsInjection,
     ProbeStatus::kGreetingRefused, ProbeStatus::kEhloRefused,       ProbeStatus::kTempFail,

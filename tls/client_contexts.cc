@@ -65,6 +65,7 @@ std::unique_ptr<ClientContexts> ClientContexts::Create(const std::string& ca_fil
                                                        std::string* error) {
   std::unique_ptr<ClientContexts> out(new ClientContexts());
   for (ProbeKind kind : kAllProbeKinds) {
+    if (IsHelloKind(kind)) continue;  // raw hellos need no SSL_CTX
     SSL_CTX* ctx = NewContext(kind, error);
     if (ctx == nullptr) return nullptr;
     out->contexts_[static_cast<size_t>(kind)] = ctx;

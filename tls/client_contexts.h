@@ -44,6 +44,7 @@ class ClientContexts {
   ClientContexts(const ClientContexts&) = delete;
   ClientContexts& operator=(const ClientContexts&) = delete;
 
+  // context returns the SSL_CTX of a BoringSSL kind; null for the hello kinds.
   SSL_CTX* context(ProbeKind kind) const { return contexts_[static_cast<size_t>(kind)]; }
   X509_STORE* trust_store() const { return store_; }
   // trust_warning is set when the system roots could not be loaded.

@@ -6,6 +6,7 @@
 #include <openssl/ssl.h>
 
 #include "tls/cert_inspect.h"
+#include "tls/cipher_suites.h"
 #include "tls/client_contexts.h"
 
 namespace mxsweep::tls {
@@ -90,7 +91,7 @@ ClientHandshake::State ClientHandshake::Drive() {
     const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl_);
     if (cipher != nullptr) {
       result_.cipher_id = SSL_CIPHER_get_protocol_id(cipher);
-      result_.cipher = SSL_CIPHER_standard_name(cipher);
+      result_.cipher = CipherSuiteLabel(result_.cipher_id);
     }
     uint16_t group = SSL_get_curve_id(ssl_);
     if (group != 0) {

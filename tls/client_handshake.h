@@ -12,6 +12,7 @@
 
 #include "tls/cert_summary.h"
 #include "tls/handshake_result.h"
+#include "tls/tls_driver.h"
 #include "tls/tls_version.h"
 
 typedef struct ssl_st SSL;
@@ -20,27 +21,28 @@ namespace mxsweep::tls {
 
 class ClientContexts;
 
-class ClientHandshake {
+class ClientHandshake : public TlsDriver {
  public:
   // |server_name| goes into SNI (when it is a name, not an address) and is the name the
   // certificate is checked against.
   ClientHandshake(const ClientContexts& contexts, ProbeKind kind, std::string server_name);
-  ~ClientHandshake();
+  ~ClientHandshake() override;
 
   ClientHandshake(const ClientHandshake&) = delete;
   ClientHandshake& operator=(const ClientHandshake&) = delete;
 
-  enum class State { kInProgress, kCompleted, kFailed };
+  // Never kAnswered: a BoringSSL handshake completes or fails.
+  using State = TlsDriver::State;
 
   // Start produces the ClientHello (take it with TakeOutput).
-  State Start();
+  State Start() override;
   // Receive feeds bytes from the server and advances the handshake.
-  State Receive(std::string_view bytes);
+  State Receive(std::string_view bytes) override;
   // PeerClosed reports EOF (|reset| for a connection reset) during the handshake.
-  State PeerClosed(bool reset);
+  State PeerClosed(bool reset) override;
 
   // TakeOutput returns the bytes to send and clears them.
-  std::string TakeOutput();
+  std::string TakeOutput() override;
 
   // Encrypt wraps application data (QUIT) after completion; the result is in TakeOutput.
   bool Encrypt(std::string_view plaintext);
@@ -48,14 +50,14 @@ class ClientHandshake {
   std::string Decrypt(std::string_view bytes);
 
   // result() is valid once the state is not kInProgress.
-  const HandshakeResult& result() const { return result_; }
+  const HandshakeResult& result() const override { return result_; }
 
   // SummarizeCertificate reads and verifies the server's chain; valid after completion.
   std::optional<CertificateSummary> SummarizeCertificate() const;
 
   // Release frees the SSL object early, keeping result(): waiting connections should not hold
   // one.
-  void Release();
+  void Release() override;
 
  private:
   State Drive();

@@ -8,6 +8,8 @@ namespace mxsweep::tls {
 
 enum class HandshakeOutcome : uint8_t {
   kCompleted,
+  kServerHello,      // raw hello only: the server chose a version in the offer and a suite, and
+                     // the probe stopped there (no handshake completed: "ServerHello only")
   kVersionRefused,   // alert protocol_version, a version outside our range chosen, or alert
                      // internal_error to a TLS 1.0/1.1-only offer (Debian's OpenSSL 3 says that)
   kNoSharedCipher,   // alert handshake_failure
@@ -20,10 +22,13 @@ enum class HandshakeOutcome : uint8_t {
 
 struct HandshakeResult {
   HandshakeOutcome outcome = HandshakeOutcome::kError;
-  uint16_t version = 0;    // negotiated, when completed
-  uint16_t cipher_id = 0;  // IANA code point, when completed
-  std::string cipher;      // IANA name, when completed
-  std::string group;       // key-exchange group, when completed and known
+  uint16_t version = 0;    // negotiated, when completed; chosen, for kServerHello
+  uint16_t cipher_id = 0;  // IANA code point, when completed or kServerHello
+  std::string cipher;      // IANA name (tls/cipher_suites.h), when completed or kServerHello
+  std::string group;       // key-exchange group, when completed and known (for kServerHello:
+                           // the TLS 1.3 key share or HelloRetryRequest group)
+  bool legacy_suite = false;        // kServerHello: the chosen suite is one BoringSSL lacks
+  bool hello_retry_request = false; // kServerHello: the answer was a TLS 1.3 HelloRetryRequest
   int alert = -1;          // alert received from the server, -1 when none
   std::string detail;      // human text: the alert or library reason
 };

@@ -49,8 +49,31 @@ std::string_view ProbeKindName(ProbeKind kind) {
     case ProbeKind::kTls13: return "TLS1.3";
     case ProbeKind::kExo12: return "EXO";
     case ProbeKind::kLegacy: return "legacy";
+    case ProbeKind::kHelloAuto: return "hello-auto";
+    case ProbeKind::kHelloSsl3: return "hello-SSL3";
+    case ProbeKind::kHelloTls10: return "hello-TLS1.0";
+    case ProbeKind::kHelloTls11: return "hello-TLS1.1";
+    case ProbeKind::kHelloTls12: return "hello-TLS1.2";
+    case ProbeKind::kHelloTls13: return "hello-TLS1.3";
+    case ProbeKind::kHelloLegacy: return "hello-legacy";
+    case ProbeKind::kHelloExo: return "hello-EXO";
   }
   return "unknown";
+}
+
+bool IsHelloKind(ProbeKind kind) { return kind >= ProbeKind::kHelloAuto; }
+
+ProbeKind HelloTwin(ProbeKind kind) {
+  switch (kind) {
+    case ProbeKind::kAuto: return ProbeKind::kHelloAuto;
+    case ProbeKind::kTls10: return ProbeKind::kHelloTls10;
+    case ProbeKind::kTls11: return ProbeKind::kHelloTls11;
+    case ProbeKind::kTls12: return ProbeKind::kHelloTls12;
+    case ProbeKind::kTls13: return ProbeKind::kHelloTls13;
+    case ProbeKind::kExo12: return ProbeKind::kHelloExo;
+    case ProbeKind::kLegacy: return ProbeKind::kHelloLegacy;
+    default: return kind;
+  }
 }
 
 bool ParseProbeKindName(std::string_view name, ProbeKind* out_kind) {
@@ -65,13 +88,20 @@ bool ParseProbeKindName(std::string_view name, ProbeKind* out_kind) {
 
 uint16_t MinVersion(ProbeKind kind) {
   uint16_t forced = ForcedVersion(kind);
-  return forced ? forced : kTls10;
+  if (forced) return forced;
+  // A legacy client's offer also reaches a server that stops at SSL 3.0.
+  return kind == ProbeKind::kHelloAuto ? kSsl3 : kTls10;
 }
 
 uint16_t MaxVersion(ProbeKind kind) {
   uint16_t forced = ForcedVersion(kind);
   if (forced) return forced;
-  return kind == ProbeKind::kLegacy ? kTls11 : kTls13;
+  switch (kind) {
+    case ProbeKind::kLegacy:
+    case ProbeKind::kHelloLegacy: return kTls11;
+    case ProbeKind::kHelloAuto: return kTls12;
+    default: return kTls13;
+  }
 }
 
 uint16_t ForcedVersion(ProbeKind kind) {
@@ -83,12 +113,21 @@ uint16_t ForcedVersion(ProbeKind kind) {
     case ProbeKind::kTls13: return kTls13;
     case ProbeKind::kExo12: return kTls12;
     case ProbeKind::kLegacy: return 0;
+    case ProbeKind::kHelloAuto: return 0;
+    case ProbeKind::kHelloSsl3: return kSsl3;
+    case ProbeKind::kHelloTls10: return kTls10;
+    case ProbeKind::kHelloTls11: return kTls11;
+    case ProbeKind::kHelloTls12: return kTls12;
+    case ProbeKind::kHelloTls13: return kTls13;
+    case ProbeKind::kHelloLegacy: return 0;
+    case ProbeKind::kHelloExo: return kTls12;
   }
   return 0;
 }
 
 bool ProbeKindForVersion(uint16_t version, ProbeKind* out_kind) {
   switch (version) {
+    case kSsl3: *out_kind = ProbeKind::kHelloSsl3; return true;
     case kTls10: *out_kind = ProbeKind::kTls10; return true;
     case kTls11: *out_kind = ProbeKind::kTls11; return true;
     case kTls12: *out_kind = ProbeKind::kTls12; return true;

@@ -20,8 +20,11 @@ std::string_view VersionName(uint16_t version);
 // "tls12"). It returns false for anything else.
 bool ParseVersionName(std::string_view name, uint16_t* out_version);
 
-// ProbeKind is one kind of handshake the client knows how to make; each has its own immutable
-// SSL_CTX.
+// ProbeKind is one kind of handshake the client knows how to make. The BoringSSL kinds each have
+// their own immutable SSL_CTX and complete a handshake; the hello kinds send a hand-built
+// ClientHello (tls/hello_probe.h) that offers every registered suite for their versions, read the
+// ServerHello or alert, and stop: they ask what BoringSSL cannot (SSL 3.0, DHE, RC4,
+// CBC-SHA256/384) and their evidence is "ServerHello only".
 enum class ProbeKind : uint8_t {
   kAuto,   // offer TLS 1.0-1.3, let the server choose
   kTls10,  // min = max = TLS 1.0
@@ -30,28 +33,49 @@ enum class ProbeKind : uint8_t {
   kTls13,
   kExo12,  // TLS 1.2 offering exactly Exchange Online's suites, in its order
   kLegacy, // TLS 1.0-1.1: one connection tells whether either legacy version is still on
+  // Raw hellos.
+  kHelloAuto,    // TLS 1.0-1.2 (legacy_version 1.2, no supported_versions): a legacy client's offer
+  kHelloSsl3,    // SSL 3.0 only
+  kHelloTls10,
+  kHelloTls11,
+  kHelloTls12,
+  kHelloTls13,   // supported_versions = {1.3}, with key shares
+  kHelloLegacy,  // TLS 1.0-1.1
+  kHelloExo,     // TLS 1.2 offering the Exchange Online suites BoringSSL lacks, in EXO's order
 };
 
-inline constexpr ProbeKind kAllProbeKinds[] = {ProbeKind::kAuto,  ProbeKind::kTls10,
-                                               ProbeKind::kTls11, ProbeKind::kTls12,
-                                               ProbeKind::kTls13, ProbeKind::kExo12,
-                                               ProbeKind::kLegacy};
+inline constexpr ProbeKind kAllProbeKinds[] = {
+    ProbeKind::kAuto,       ProbeKind::kTls10,      ProbeKind::kTls11,      ProbeKind::kTls12,
+    ProbeKind::kTls13,      ProbeKind::kExo12,      ProbeKind::kLegacy,     ProbeKind::kHelloAuto,
+    ProbeKind::kHelloSsl3,  ProbeKind::kHelloTls10, ProbeKind::kHelloTls11, ProbeKind::kHelloTls12,
+    ProbeKind::kHelloTls13, ProbeKind::kHelloLegacy, ProbeKind::kHelloExo};
 
-// ProbeKindName returns "auto", "TLS1.0" ... "TLS1.3", "EXO", "legacy".
+// IsHelloKind reports whether |kind| is a raw-hello kind (no SSL_CTX, no completed handshake).
+bool IsHelloKind(ProbeKind kind);
+
+// HelloTwin returns the raw-hello kind that asks the question a BoringSSL kind asked, with every
+// registered suite instead of BoringSSL's (kAuto -> kHelloAuto, kTls10 -> kHelloTls10, kExo12 ->
+// kHelloExo, ...); a hello kind is its own twin.
+ProbeKind HelloTwin(ProbeKind kind);
+
+// ProbeKindName returns "auto", "TLS1.0" ... "TLS1.3", "EXO", "legacy", and for the hello kinds
+// "hello-auto", "hello-SSL3", "hello-TLS1.0" ... "hello-TLS1.3", "hello-legacy", "hello-EXO".
+// The names are a contract (JSON probes[].probe): add, never rename.
 std::string_view ProbeKindName(ProbeKind kind);
 
 // ParseProbeKindName is the inverse of ProbeKindName.
 bool ParseProbeKindName(std::string_view name, ProbeKind* out_kind);
 
 // ForcedVersion returns the single version a forced kind allows, or 0 for kinds that offer a
-// range (kAuto, kLegacy).
+// range (kAuto, kLegacy, kHelloAuto, kHelloLegacy).
 uint16_t ForcedVersion(ProbeKind kind);
 
 // MinVersion and MaxVersion give the range a kind offers.
 uint16_t MinVersion(ProbeKind kind);
 uint16_t MaxVersion(ProbeKind kind);
 
-// ProbeKindForVersion maps TLS1.0..TLS1.3 to their forced kinds. It returns false otherwise.
+// ProbeKindForVersion maps TLS1.0..TLS1.3 to their forced kinds, and SSL3 (which only a raw hello
+// can ask about) to kHelloSsl3. It returns false otherwise.
 bool ProbeKindForVersion(uint16_t version, ProbeKind* out_kind);
 
 }  // namespace mxsweep::tls

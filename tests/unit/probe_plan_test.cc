@@ -1,0 +1,227 @@
+// The probe plan with raw hellos, probe by probe (no sockets): which hello follows which failure,
+// that the adaptive plan never passes 3 connections, and what Classify makes of ServerHello
+// evidence.
+#include "scanner/probe_plan.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+namespace mxsweep {
+namespace {
+
+using tls::ProbeKind;
+
+ProbeRecord Rec(ProbeKind kind, ProbeStatus status, uint16_t version = 0, uint16_t cipher = 0,
+                bool legacy_suite = false) {
+  ProbeRecord r;
+  r.kind = kind;
+  r.status = status;
+  r.version = version;
+  r.cipher_id = cipher;
+  r.legacy_suite = legacy_suite;
+  r.connected = true;
+  if (status == ProbeStatus::kAccepted) r.evidence = Evidence::kHandshake;
+  if (status == ProbeStatus::kAcceptedHelloOnly) r.evidence = Evidence::kServerHelloOnly;
+  return r;
+}
+
+// Server answers a probe kind with a record.
+using Server = std::function<ProbeRecord(ProbeKind)>;
+
+// RunPlan drives the plan against a scripted server and returns what ran.
+std::vector<ProbeRecord> RunPlan(const PlanOptions& plan, const Server& server) {
+  std::vector<ProbeRecord> done;
+  while (auto kind = NextProbe(plan, done)) {
+    done.push_back(server(*kind));
+    if (done.size() > 20) break;
+  }
+  return done;
+}
+
+std::vector<ProbeKind> Kinds(const std::vector<ProbeRecord>& done) {
+  std::vector<ProbeKind> out;
+  for (const ProbeRecord& r : done) out.push_back(r.kind);
+  return out;
+}
+
+// DHE-only TLS 1.0 (openssl s_server -tls1 -cipher DHE-RSA-AES128-SHA): BoringSSL offers get
+// handshake_failure, a 1.2-only offer protocol_version, a raw hello a TLS 1.0 ServerHello.
+ProbeRecord DheOnlyTls10(ProbeKind kind) {
+  if (tls::IsHelloKind(kind)) {
+    if (tls::MinVersion(kind) > tls::kTls10) return Rec(kind, ProbeStatus::kVersionRefused);
+    if (kind == ProbeKind::kHelloSsl3) return Rec(kind, ProbeStatus::kNoSharedCipher);
+    return Rec(kind, ProbeStatus::kAcceptedHelloOnly, tls::kTls10, 0x0033, true);
+  }
+  if (kind == ProbeKind::kExo12 || kind == ProbeKind::kTls13) return Rec(kind, ProbeStatus::kVersionRefused);
+  return Rec(kind, ProbeStatus::kNoSharedCipher);
+}
+
+TEST(ProbePlan, AdaptiveDheOnlyTls10IsLegacyOnlyInThree) {
+  AddressFacts f;
+  f.probes = RunPlan(PlanOptions{}, DheOnlyTls10);
+  EXPECT_EQ(Kinds(f.probes), (std::vector<ProbeKind>{ProbeKind::kAuto, ProbeKind::kExo12, ProbeKind::kHelloAuto}));
+  Classify(&f);
+  EXPECT_EQ(f.cls, AddressClass::kLegacyOnly);
+  EXPECT_TRUE(f.accepted_versions.empty()) << "a ServerHello is not an accepted version";
+  ASSERT_EQ(f.hello_only_versions.size(), 1u);
+  EXPECT_EQ(f.hello_only_versions[0].version, tls::kTls10);
+  EXPECT_EQ(f.hello_only_versions[0].cipher_id, 0x0033);
+  EXPECT_TRUE(f.hello_only_versions[0].legacy_suite);
+  EXPECT_EQ(f.refused_versions, std::vector<uint16_t>{tls::kTls12});
+  EXPECT_FALSE(f.legacy_accepted);
+}
+
+TEST(ProbePlan, FullDheOnlyTls10NeverCallsTls10Refused) {
+  PlanOptions plan;
+  plan.full = true;
+  plan.versions = {ProbeKind::kHelloSsl3, ProbeKind::kTls10, ProbeKind::kTls11, ProbeKind::kTls12,
+                   ProbeKind::kTls13};
+  AddressFacts f;
+  f.probes = RunPlan(plan, DheOnlyTls10);
+  // The listed kinds, then the twins of the BoringSSL probes that got handshake_failure.
+  EXPECT_EQ(Kinds(f.probes),
+            (std::vector<ProbeKind>{ProbeKind::kAuto, ProbeKind::kHelloSsl3, ProbeKind::kTls10,
+                                    ProbeKind::kTls11, ProbeKind::kTls12, ProbeKind::kTls13,
+                                    ProbeKind::kHelloTls10, ProbeKind::kHelloTls11, ProbeKind::kHelloTls12}));
+  Classify(&f);
+  EXPECT_EQ(f.cls, AddressClass::kLegacyOnly);
+  EXPECT_EQ(f.refused_versions, (std::vector<uint16_t>{tls::kSsl3, tls::kTls11, tls::kTls12, tls::kTls13}));
+}
+
+TEST(ProbePlan, AdaptiveExoMissingSuitesGetARawHello) {
+  // TLS 1.2 with only ECDHE-RSA-AES128-SHA256 and TLS 1.3: auto gets 1.3, EXO's BoringSSL offer
+  // finds no suite, the raw hello with EXO's CBC-SHA256/384 suites gets a ServerHello.
+  auto server = [](ProbeKind kind) {
+    switch (kind) {
+      case ProbeKind::kAuto: return Rec(kind, ProbeStatus::kAccepted, tls::kTls13, 0x1301);
+      case ProbeKind::kExo12: return Rec(kind, ProbeStatus::kNoSharedCipher);
+      case ProbeKind::kHelloExo: return Rec(kind, ProbeStatus::kAcceptedHelloOnly, tls::kTls12, 0xC027, true);
+      default: return Rec(kind, ProbeStatus::kVersionRefused);
+    }
+  };
+  AddressFacts f;
+  f.probes = RunPlan(PlanOptions{}, server);
+  EXPECT_EQ(Kinds(f.probes), (std::vector<ProbeKind>{ProbeKind::kAuto, ProbeKind::kExo12, ProbeKind::kHelloExo}));
+  Classify(&f);
+  EXPECT_EQ(f.cls, AddressClass::kExoReady);
+  EXPECT_TRUE(f.exo_ready);
+  EXPECT_EQ(f.exo_evidence, Evidence::kServerHelloOnly);
+  EXPECT_EQ(f.accepted_versions, std::vector<uint16_t>{tls::kTls13});
+}
+
+TEST(ProbePlan, AdaptiveExoRefusedByRawHelloIsNoSharedCipher) {
+  // TLS 1.2 with only TLS_RSA AES-CBC-SHA: EXO offers none of them, and neither do its
+  // CBC-SHA256/384 suites: NO_SHARED_CIPHER comes from the EXO emulation.
+  auto server = [](ProbeKind kind) {
+    switch (kind) {
+      case ProbeKind::kAuto: return Rec(kind, ProbeStatus::kAccepted, tls::kTls12, 0x002F);
+      case ProbeKind::kExo12:
+      case ProbeKind::kHelloExo: return Rec(kind, ProbeStatus::kNoSharedCipher);
+      default: return Rec(kind, ProbeStatus::kVersionRefused);
+    }
+  };
+  AddressFacts f;
+  f.probes = RunPlan(PlanOptions{}, server);
+  EXPECT_EQ(Kinds(f.probes), (std::vector<ProbeKind>{ProbeKind::kAuto, ProbeKind::kExo12, ProbeKind::kHelloExo}));
+  Classify(&f);
+  EXPECT_EQ(f.cls, AddressClass::kNoSharedCipher);
+  EXPECT_FALSE(f.exo_ready);
+  EXPECT_EQ(f.exo_evidence, Evidence::kNone);
+  EXPECT_TRUE(f.refused_versions.empty()) << "no-shared-cipher to EXO's suites refuses no version";
+}
+
+TEST(ProbePlan, AdaptiveLegacyHiddenBehindDheGetsARawHello) {
+  // Modern TLS 1.2 with EXO's suites, plus TLS 1.0 with only DHE: auto proves EXO, BoringSSL's
+  // legacy offer fails, a legacy client's offer gets TLS 1.0.
+  auto server = [](ProbeKind kind) {
+    switch (kind) {
+      case ProbeKind::kAuto: return Rec(kind, ProbeStatus::kAccepted, tls::kTls12, 0xC02F);
+      case ProbeKind::kLegacy: return Rec(kind, ProbeStatus::kNoSharedCipher);
+      case ProbeKind::kHelloLegacy: return Rec(kind, ProbeStatus::kAcceptedHelloOnly, tls::kTls10, 0x0039, true);
+      default: return Rec(kind, ProbeStatus::kVersionRefused);
+    }
+  };
+  AddressFacts f;
+  f.probes = RunPlan(PlanOptions{}, server);
+  EXPECT_EQ(Kinds(f.probes), (std::vector<ProbeKind>{ProbeKind::kAuto, ProbeKind::kLegacy, ProbeKind::kHelloLegacy}));
+  Classify(&f);
+  EXPECT_EQ(f.cls, AddressClass::kExoReady);
+  EXPECT_EQ(f.exo_evidence, Evidence::kHandshake);
+  ASSERT_EQ(f.hello_only_versions.size(), 1u);
+  EXPECT_EQ(f.hello_only_versions[0].version, tls::kTls10);
+}
+
+TEST(ProbePlan, ServerHelloThenAbortIsNotAccepted) {
+  // OpenSMTPD on OpenSSL 3: every TLS 1.2 handshake aborts after the ServerHello, 1.3 works.
+  auto server = [](ProbeKind kind) {
+    switch (kind) {
+      case ProbeKind::kAuto: return Rec(kind, ProbeStatus::kAccepted, tls::kTls13, 0x1302);
+      case ProbeKind::kExo12: return Rec(kind, ProbeStatus::kTlsError);
+      case ProbeKind::kHelloExo: return Rec(kind, ProbeStatus::kNoSharedCipher);
+      default: return Rec(kind, ProbeStatus::kVersionRefused);
+    }
+  };
+  AddressFacts f;
+  f.probes = RunPlan(PlanOptions{}, server);
+  Classify(&f);
+  EXPECT_EQ(f.cls, AddressClass::kTls13Only);
+  EXPECT_FALSE(f.exo_ready);
+  EXPECT_EQ(f.accepted_versions, std::vector<uint16_t>{tls::kTls13});
+
+  // And with only TLS 1.2, aborting: a ServerHello with a suite BoringSSL has, no handshake.
+  AddressFacts g;
+  g.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kTlsError), Rec(ProbeKind::kExo12, ProbeStatus::kTlsError),
+              Rec(ProbeKind::kHelloAuto, ProbeStatus::kAcceptedHelloOnly, tls::kTls12, 0xC030, false)};
+  Classify(&g);
+  EXPECT_EQ(g.cls, AddressClass::kTlsBroken);
+  EXPECT_FALSE(g.exo_ready) << "a modern suite in a ServerHello is not EXO-ready evidence";
+  ASSERT_EQ(g.hello_only_versions.size(), 1u);
+  EXPECT_FALSE(g.hello_only_versions[0].legacy_suite);
+}
+
+TEST(ProbePlan, AdaptiveNeverUsesMoreThanThreeConnections) {
+  // Every combination of answers the planner branches on, for every kind.
+  const ProbeStatus statuses[] = {ProbeStatus::kAccepted, ProbeStatus::kAcceptedHelloOnly,
+                                  ProbeStatus::kVersionRefused, ProbeStatus::kNoSharedCipher,
+                                  ProbeStatus::kHandshakeClosed, ProbeStatus::kTlsError,
+                                  ProbeStatus::kTimeout, ProbeStatus::kReset};
+  const uint16_t versions[] = {tls::kTls10, tls::kTls12, tls::kTls13};
+  const uint16_t ciphers[] = {0xC02F, 0x002F};
+  size_t n = std::size(statuses);
+  for (size_t a = 0; a < n; a++) {
+    for (size_t b = 0; b < n; b++) {
+      for (size_t c = 0; c < n; c++) {
+        for (uint16_t v : versions) {
+          for (uint16_t cipher : ciphers) {
+            int step = 0;
+            auto server = [&](ProbeKind kind) {
+              ProbeStatus s = statuses[step == 0 ? a : step == 1 ? b : c];
+              step++;
+              bool ok = s == ProbeStatus::kAccepted || s == ProbeStatus::kAcceptedHelloOnly;
+              if (tls::IsHelloKind(kind) && s == ProbeStatus::kAccepted) s = ProbeStatus::kAcceptedHelloOnly;
+              if (!tls::IsHelloKind(kind) && s == ProbeStatus::kAcceptedHelloOnly) s = ProbeStatus::kAccepted;
+              return Rec(kind, s, ok ? v : 0, ok ? cipher : 0);
+            };
+            std::vector<ProbeRecord> done = RunPlan(PlanOptions{}, server);
+            EXPECT_LE(done.size(), 3u) << a << b << c << " v" << v;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(ProbePlan, VersionRefusedNeedsNoSecondOpinion) {
+  PlanOptions plan;
+  plan.full = true;
+  auto server = [](ProbeKind kind) {
+    if (kind == ProbeKind::kAuto || kind == ProbeKind::kTls12) return Rec(kind, ProbeStatus::kAccepted, tls::kTls12, 0xC02F);
+    return Rec(kind, ProbeStatus::kVersionRefused);
+  };
+  std::vector<ProbeRecord> done = RunPlan(plan, server);
+  EXPECT_EQ(done.size(), 5u) << "auto + four forced versions, no hello twins";
+}
+
+}  // namespace
+}  // namespace mxsweep
