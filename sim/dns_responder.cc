@@ -47,6 +47,10 @@ int DnsResponder::Start(std::string_view ip, uint16_t port) {
   int namelen = sizeof(bound);
   rc = uv_udp_getsockname(&udp_, reinterpret_cast<sockaddr*>(&bound), &namelen);
   if (rc != 0) return rc;
+  // A sweep keeps hundreds of queries in flight; a simulated server that drops them under a
+  // burst would make its own benchmark look like lost DNS (the kernel caps this at rmem_max).
+  int receive_buffer = 1 << 20;
+  uv_recv_buffer_size(reinterpret_cast<uv_handle_t*>(&udp_), &receive_buffer);
   port_ = ntohs(bound.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
                                            : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
 
