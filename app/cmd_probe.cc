@@ -1,4 +1,5 @@
-// cmd_probe.cc: `mxsweep probe HOST` — every probe against every address of one mail server.
+// cmd_probe.cc: `mxsweep probe HOST...` — every probe against every address of a few mail
+// servers, all at once on one loop (the politeness rules still hold per address).
 #include <cstdio>
 #include <memory>
 
@@ -31,30 +32,36 @@ int RunProbe(ProbeOptions& options) {
   }
 
   LoopHolder loop;
-  HostLookupResult lookup = LookupHost(loop.get(), options.host, common, &error);
-  if (!lookup.ok) {
-    std::fprintf(stderr, "mxsweep probe: %s\n", error.c_str());
-    return kExitResolve;
-  }
-
   std::vector<AddressTarget> targets;
-  std::vector<std::string> refusals;
-  for (const IpAddress& ip : lookup.addresses) {
-    std::string_view range = SpecialRange(ip);
-    if (!range.empty() && !common.allow_private) {
-      refusals.push_back(ip.ToString() + " is in the " + std::string(range) + " range");
+  int failure = kExitOk;
+  for (const std::string& host : options.hosts) {
+    HostLookupResult lookup = LookupHost(loop.get(), host, common, &error);
+    if (!lookup.ok) {
+      std::fprintf(stderr, "mxsweep probe: %s\n", error.c_str());
+      failure = kExitResolve;
       continue;
     }
-    targets.push_back({ip, common.port, options.host});
+    std::vector<std::string> refusals;
+    size_t before = targets.size();
+    for (const IpAddress& ip : lookup.addresses) {
+      std::string_view range = SpecialRange(ip);
+      if (!range.empty() && !common.allow_private) {
+        refusals.push_back(ip.ToString() + " is in the " + std::string(range) + " range");
+        continue;
+      }
+      targets.push_back({ip, common.port, host});
+    }
+    if (targets.size() == before) {
+      std::fprintf(stderr, "mxsweep probe: refusing %s: %s (use --allow-private to probe it)\n",
+                   host.c_str(), refusals.empty() ? "no address" : refusals.front().c_str());
+      if (failure == kExitOk) failure = kExitRefused;
+      continue;
+    }
+    for (const std::string& r : refusals) {
+      std::fprintf(stderr, "mxsweep probe: skipping %s (use --allow-private to probe it)\n", r.c_str());
+    }
   }
-  if (targets.empty()) {
-    std::fprintf(stderr, "mxsweep probe: refusing %s: %s (use --allow-private to probe it)\n",
-                 options.host.c_str(), refusals.empty() ? "no address" : refusals.front().c_str());
-    return kExitRefused;
-  }
-  for (const std::string& r : refusals) {
-    std::fprintf(stderr, "mxsweep probe: skipping %s (use --allow-private to probe it)\n", r.c_str());
-  }
+  if (targets.empty()) return failure;
 
   ProbeEnv env;
   env.loop = loop.get();
@@ -82,7 +89,8 @@ int RunProbe(ProbeOptions& options) {
     std::fwrite(text.data(), 1, text.size(), stdout);
   }
   std::fflush(stdout);
-  return kExitOk;
+  // A host that did not resolve or was refused still fails the command, after the others ran.
+  return failure;
 }
 
 }  // namespace mxsweep::app

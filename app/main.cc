@@ -61,8 +61,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   ProbeOptions probe;
-  CLI::App* probe_cmd = app.add_subcommand("probe", "probe one mail server: STARTTLS with each TLS version");
-  probe_cmd->add_option("host", probe.host, "MX host name or address")->required();
+  CLI::App* probe_cmd = app.add_subcommand("probe", "probe mail servers: STARTTLS with each TLS version, every address");
+  probe_cmd->add_option("host", probe.hosts, "MX host names or addresses (probed at once)")->required();
   probe_cmd->add_flag("--json", probe.json, "one JSON object per address per line (JSONL)");
   AddCommonOptions(probe_cmd, &probe.common);
 

@@ -53,7 +53,7 @@ struct CommonOptions {
 
 struct ProbeOptions {
   CommonOptions common;
-  std::string host;
+  std::vector<std::string> hosts;  // one or more MX host names or addresses
   bool json = false;
 };
 
