@@ -28,7 +28,8 @@ struct AresOptions {
   size_t max_in_flight = 256;
 
   // Keep answers for the life of the resolver (one sweep): hosted MX names are shared by
-  // thousands of domains. Cancelled lookups are never cached.
+  // thousands of domains. Cancelled lookups are never cached, nor are MX answers (one per
+  // domain, and domains are deduplicated before a sweep).
   bool cache = true;
 };
 
