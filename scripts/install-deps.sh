@@ -12,4 +12,5 @@ apt-get install -y --no-install-recommends \
   build-essential cmake ninja-build pkg-config ca-certificates \
   libuv1-dev android-libboringssl-dev libc-ares-dev libcli11-dev libidn2-dev \
   libbenchmark-dev libgtest-dev \
-  android-boringssl openssl python3
+  android-boringssl openssl python3 \
+  clang libclang-rt-14-dev  # the libFuzzer targets (tests/fuzz/run.sh)
