@@ -33,7 +33,7 @@ for t in "${targets[@]}"; do
   log="$out/$t/fuzz.log"
   echo "run.sh: fuzz_$t for ${seconds}s (log $log)"
   set +e
-  "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -jobs=1 -workers=1 -print_final_stats=1 \
+  "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -print_final_stats=1 \
     -artifact_prefix="$out/$t/" "$out/$t/corpus" "tests/fuzz/corpus/$t" >"$log" 2>&1
   rc=$?
   set -e
