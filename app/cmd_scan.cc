@@ -233,7 +233,13 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
       }
       return;
     }
-    if (!csv->WriteLine(header, &sink_error)) write_failed = true;
+    if (!csv->WriteLine(header, &sink_error)) {
+      // Found by the full-disk test: this failure used to be silent, and the sweep went on
+      // probing for rows it could not write.
+      write_failed = true;
+      std::fprintf(stderr, "mxsweep scan: %s; stopping\n", sink_error.message.c_str());
+      if (sweep) sweep->Stop();
+    }
   };
   ReaderSource source(in, input_override ? "input" : options.input, write_header,
                       options.resume ? &resume.keys : nullptr);
