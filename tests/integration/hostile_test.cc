@@ -29,7 +29,8 @@
 #endif
 #endif
 #ifdef MXSWEEP_ASAN
-#include <sanitizer/allocator_interface.h>
+// From the sanitizer runtime (sanitizer/allocator_interface.h, which GCC does not ship).
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 namespace mxsweep::testing {
