@@ -8,10 +8,12 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <unordered_set>
 
 #include "app/loop_util.h"
 #include "app/options.h"
 #include "output/file_sink.h"
+#include "output/resume.h"
 #include "resolver/ares_resolver.h"
 #include "scanner/domain_report.h"
 #include "scanner/host_report.h"
@@ -28,8 +30,10 @@ using Clock = std::chrono::steady_clock;
 // input's form (and so its carried columns) is known.
 class ReaderSource : public DomainSource {
  public:
-  ReaderSource(std::istream* in, std::string name, std::function<void(const DomainReader&)> on_first)
-      : reader_(in), name_(std::move(name)), on_first_(std::move(on_first)) {}
+  ReaderSource(std::istream* in, std::string name, std::function<void(const DomainReader&)> on_first,
+               const std::unordered_set<std::string>* already_done)
+      : reader_(in), name_(std::move(name)), on_first_(std::move(on_first)),
+        already_done_(already_done) {}
 
   bool Next(DomainEntry* out) override {
     for (;;) {
@@ -44,15 +48,23 @@ class ReaderSource : public DomainSource {
         on_first_ = nullptr;
         first(reader_);
       }
+      if (r == DomainReader::Result::kEntry && already_done_ != nullptr &&
+          already_done_->count(out->domain) != 0) {
+        resumed_++;  // its row is in the output already (--resume)
+        continue;
+      }
       return r == DomainReader::Result::kEntry;
     }
   }
   const DomainReader& reader() const { return reader_; }
+  size_t resumed() const { return resumed_; }
 
  private:
   DomainReader reader_;
   std::string name_;
   std::function<void(const DomainReader&)> on_first_;
+  const std::unordered_set<std::string>* already_done_;
+  size_t resumed_ = 0;
 };
 
 std::vector<std::string> CarriedColumns(const DomainReader& reader) {
@@ -66,14 +78,20 @@ std::vector<std::string> CarriedColumns(const DomainReader& reader) {
   return carried;
 }
 
-void PrintSummary(const Sweep& sweep, const DomainReader& reader, double seconds) {
+void PrintSummary(const Sweep& sweep, const ReaderSource& source, double seconds) {
+  const DomainReader& reader = source.reader();
   const SweepStats& s = sweep.stats();
   std::fprintf(stderr, "\nmxsweep scan: %zu domains in %.1f s", s.domains_done, seconds);
+  if (source.resumed()) std::fprintf(stderr, " (%zu already in the output, skipped)", source.resumed());
   if (reader.errors() || reader.duplicates()) {
     std::fprintf(stderr, " (%zu bad input lines skipped, %zu duplicates dropped)", reader.errors(),
                  reader.duplicates());
   }
   std::fprintf(stderr, "\n");
+  if (s.domains_abandoned) {
+    std::fprintf(stderr, "  %zu domains were in flight when the sweep stopped: not written; --resume sweeps them\n",
+                 s.domains_abandoned);
+  }
   for (Verdict v : kAllVerdicts) {
     size_t n = s.verdicts[static_cast<size_t>(v)];
     if (n) std::fprintf(stderr, "  %-18s %zu\n", std::string(VerdictName(v)).c_str(), n);
@@ -125,9 +143,33 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
     }
   }
 
+  // --resume: cut what a killed run left half-written and learn which domains are done.
+  output::CsvResumeState resume;
+  if (options.resume) {
+    if (options.output == "-") {
+      std::fprintf(stderr, "mxsweep scan: --resume needs -o FILE (the output to continue)\n");
+      return kExitUsage;
+    }
+    uint64_t hosts_cut = 0;
+    if (!output::PrepareCsvResume(options.output, &resume, &error) ||
+        (!options.hosts.empty() && !output::PrepareLinesResume(options.hosts, &hosts_cut, &error))) {
+      std::fprintf(stderr, "mxsweep scan: %s\n", error.c_str());
+      return kExitError;
+    }
+    if (resume.cut_bytes || hosts_cut) {
+      std::fprintf(stderr, "mxsweep scan: --resume: cut a partial last record (%llu bytes) left by the interrupted run\n",
+                   static_cast<unsigned long long>(resume.cut_bytes + hosts_cut));
+    }
+    if (!resume.header.empty() && resume.header.rfind("domain,verdict,", 0) != 0) {
+      std::fprintf(stderr, "mxsweep scan: --resume: %s is not an mxsweep domain CSV\n", options.output.c_str());
+      return kExitUsage;
+    }
+  }
+
   output::SinkError sink_error;
   output::FileSinkOptions sink_options;
   sink_options.force = options.force;
+  sink_options.append = options.resume;
   std::unique_ptr<output::FileSink> csv = output::FileSink::Open(options.output, sink_options, &sink_error);
   if (!csv) {
     std::fprintf(stderr, "mxsweep scan: %s\n", sink_error.message.c_str());
@@ -179,12 +221,31 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
   std::vector<std::string> carried;
   bool header_written = false;
   bool write_failed = false;
+  std::unique_ptr<Sweep> sweep;
   auto write_header = [&](const DomainReader& reader) {
     carried = CarriedColumns(reader);
     header_written = true;
-    if (!csv->WriteLine(DomainCsvHeader(carried), &sink_error)) write_failed = true;
+    std::string header = DomainCsvHeader(carried);
+    if (!resume.header.empty()) {
+      // Resuming: the header is there; rows must keep its columns.
+      if (header.substr(0, header.size() - 2) != resume.header) {
+        std::fprintf(stderr, "mxsweep scan: --resume: the input's columns differ from %s's header; stopping\n",
+                     options.output.c_str());
+        write_failed = true;
+        if (sweep) sweep->Stop();
+      }
+      return;
+    }
+    if (!csv->WriteLine(header, &sink_error)) {
+      // Found by the full-disk test: this failure used to be silent, and the sweep went on
+      // probing for rows it could not write.
+      write_failed = true;
+      std::fprintf(stderr, "mxsweep scan: %s; stopping\n", sink_error.message.c_str());
+      if (sweep) sweep->Stop();
+    }
   };
-  ReaderSource source(in, input_override ? "input" : options.input, write_header);
+  ReaderSource source(in, input_override ? "input" : options.input, write_header,
+                      options.resume ? &resume.keys : nullptr);
 
   auto started = Clock::now();
   bool tty = isatty(STDERR_FILENO);
@@ -194,7 +255,6 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
   uv_signal_init(loop, &sigint);
   uv_signal_init(loop, &sigterm);
 
-  std::unique_ptr<Sweep> sweep;
   auto finished = [&] {
     uv_close(reinterpret_cast<uv_handle_t*>(&progress), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sigint), nullptr);
@@ -215,6 +275,19 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
         }
       },
       finished);
+  if (hosts) {
+    // Streamed: an address's line is written as soon as its facts are final, so a killed sweep
+    // keeps them too.
+    sweep->set_on_address([&](const AddressFacts& facts, const std::vector<std::string>& domains) {
+      if (write_failed) return;
+      if (!hosts->WriteLine(HostJson(facts, &domains) + "\n", &sink_error)) {
+        write_failed = true;
+        std::fprintf(stderr, "mxsweep scan: %s; stopping (lines already written are intact)\n",
+                     sink_error.message.c_str());
+        sweep->Stop();
+      }
+    });
+  }
 
   struct SignalState {
     Sweep* sweep;
@@ -265,28 +338,24 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
   bool interrupted = signal_state.count > 1;
 
   if (!header_written && !write_failed) write_header(source.reader());
-  if (hosts && !write_failed) {
-    sweep->ForEachAddress([&](const AddressFacts& facts, const std::vector<std::string>& domains) {
-      if (write_failed) return;
-      if (!hosts->WriteLine(HostJson(facts, &domains) + "\n", &sink_error)) {
-        write_failed = true;
-        std::fprintf(stderr, "mxsweep scan: %s\n", sink_error.message.c_str());
-      }
-    });
-  }
   if (!csv->Close(&sink_error) || (hosts && !hosts->Close(&sink_error))) {
     std::fprintf(stderr, "mxsweep scan: %s\n", sink_error.message.c_str());
     write_failed = true;
   }
-  PrintSummary(*sweep, source.reader(), std::chrono::duration<double>(Clock::now() - started).count());
+  PrintSummary(*sweep, source, std::chrono::duration<double>(Clock::now() - started).count());
   if (interrupted) {
     // Sessions are still open and own callbacks into this frame: leave without unwinding. Every
     // finished domain is already on disk (one write per row).
     std::fprintf(stderr, "mxsweep scan: stopped before the sessions in flight ended\n");
     std::fflush(stderr);
-    std::_Exit(130);
+    std::_Exit(kExitInterrupted);
   }
-  return write_failed ? kExitError : kExitOk;
+  if (write_failed) return kExitError;
+  if (signal_state.count > 0) {
+    std::fprintf(stderr, "mxsweep scan: interrupted; run again with --resume to finish the list\n");
+    return kExitInterrupted;
+  }
+  return kExitOk;
 }
 
 }  // namespace mxsweep::app

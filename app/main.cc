@@ -75,7 +75,10 @@ int main(int argc, char** argv) {
   scan_cmd->add_option("-o,--output", scan.output, "domain CSV to write (- for stdout)")->capture_default_str();
   scan_cmd->add_option("--hosts", scan.hosts, "also write one JSON object per probed address (JSONL)");
   scan_cmd->add_option("--exclude", scan.exclude_file, "file of CIDRs never to connect to");
-  scan_cmd->add_flag("--force", scan.force, "overwrite existing output files");
+  auto* force_flag = scan_cmd->add_flag("--force", scan.force, "overwrite existing output files");
+  scan_cmd->add_flag("--resume", scan.resume,
+                     "continue an interrupted sweep: skip the domains the output CSV already holds and append")
+      ->excludes(force_flag);
   scan_cmd->add_option("--max-domains-in-flight", scan.max_domains_in_flight,
                        "domains between lookup and verdict at once (bounds memory)")
       ->capture_default_str();

@@ -20,6 +20,7 @@ inline constexpr int kExitError = 1;     // an I/O or internal error
 inline constexpr int kExitUsage = 2;     // bad arguments
 inline constexpr int kExitResolve = 3;   // the name does not resolve
 inline constexpr int kExitRefused = 4;   // every address is refused by policy
+inline constexpr int kExitInterrupted = 130;  // SIGINT/SIGTERM: finished rows written, --resume continues
 
 struct CommonOptions {
   uint16_t port = 25;
@@ -74,6 +75,7 @@ struct ScanOptions {
   std::string hosts;          // JSONL of every address, empty = none
   std::string exclude_file;
   bool force = false;         // overwrite existing output files
+  bool resume = false;        // skip domains already in the output CSV, append to the outputs
   size_t max_domains_in_flight = 20000;
   std::vector<std::string> allowed_ranges;  // set by the demo only (SweepConfig)
 };

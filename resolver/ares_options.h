@@ -31,6 +31,15 @@ struct AresOptions {
   // thousands of domains. Cancelled lookups are never cached, nor are MX answers (one per
   // domain, and domains are deduplicated before a sweep).
   bool cache = true;
+
+  // MX hosts kept per domain, best preference first. Real domains publish 1 to 10 (hosted
+  // providers 2 to 5); one that publishes hundreds is broken or hostile, and every host costs
+  // lookups and probes (it could aim the sweep at someone else's network). The rest are dropped
+  // and the MX detail says how many.
+  size_t max_mx_hosts = 32;
+  // Addresses kept per name (A and AAAA together), in answer order. Large providers publish a
+  // handful per MX name; the rest are dropped with a note in the host's detail.
+  size_t max_addresses_per_host = 16;
 };
 
 }  // namespace mxsweep::resolver

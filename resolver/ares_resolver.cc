@@ -4,6 +4,7 @@
 #include <deque>
 #include <functional>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "resolver/ares_loop.h"
@@ -319,6 +320,15 @@ void AresResolverImpl::Lookup(const std::string& name, uint16_t type, OutcomeCal
 }
 
 void AresResolverImpl::LookupHost(const std::string& name, Family family, HostCallback done) {
+  done = [max = options_.max_addresses_per_host, done = std::move(done)](const HostResult& h) {
+    if (max == 0 || h.addresses.size() <= max) return done(h);
+    HostResult capped = h;
+    capped.addresses.resize(max);
+    if (!capped.detail.empty()) capped.detail += "; ";
+    capped.detail += std::to_string(h.addresses.size()) + " addresses, only the first " +
+                     std::to_string(max) + " kept";
+    done(capped);
+  };
   if (family == Family::kIpv4 || family == Family::kIpv6) {
     Lookup(name, family == Family::kIpv4 ? dns::kTypeA : dns::kTypeAaaa,
            [done = std::move(done)](const Outcome& o) { done(ToHostResult(o)); });
@@ -432,11 +442,17 @@ void AresResolverImpl::OnMxAnswer(std::shared_ptr<MxJob> job, const Outcome& out
     return a.preference != b.preference ? a.preference < b.preference : a.host < b.host;
   });
   // The same host twice is one place for mail: keep it at its best preference.
+  // A set, not a scan of |unique|: a 64 KiB answer holds thousands of records.
   std::vector<MxRecord> unique;
+  std::unordered_set<std::string> seen;
   for (MxRecord& r : records) {
-    bool seen = std::any_of(unique.begin(), unique.end(),
-                            [&](const MxRecord& u) { return u.host == r.host; });
-    if (!seen) unique.push_back(std::move(r));
+    if (seen.insert(r.host).second) unique.push_back(std::move(r));
+  }
+  if (options_.max_mx_hosts != 0 && unique.size() > options_.max_mx_hosts) {
+    if (!result.detail.empty()) result.detail += "; ";
+    result.detail += std::to_string(unique.size()) + " MX hosts, only the " +
+                     std::to_string(options_.max_mx_hosts) + " most preferred kept";
+    unique.resize(options_.max_mx_hosts);
   }
 
   result.hosts.resize(unique.size());

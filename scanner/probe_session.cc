@@ -213,7 +213,7 @@ class Probe {
       Finish(ProbeStatus::kTimeout, "session deadline reached during " + phase);
     } else if (smtp_.phase() == smtp::Phase::kGreeting) {
       Finish(ProbeStatus::kGreetingTimeout,
-             smtp_.greeting().empty() ? "no greeting" : "greeting incomplete");
+             smtp_.bytes_received() == 0 ? "no greeting" : "greeting incomplete");
     } else {
       Finish(ProbeStatus::kTimeout, "no reply during " + phase);
     }

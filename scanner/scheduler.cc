@@ -33,7 +33,7 @@ void Scheduler::Schedule(Lane* lane, Clock::time_point now) {
 }
 
 void Scheduler::Request(const std::string& key, Clock::time_point not_before, Go go) {
-  if (closed_) return;
+  if (closed_ || draining_) return;
   Lane& lane = lanes_[key];
   lane.queue.push_back({not_before, std::move(go)});
   waiting_++;
@@ -66,6 +66,14 @@ void Scheduler::RefillTokens(Clock::time_point now) {
 
 void Scheduler::Pump() {
   if (closed_) return;
+  if (draining_) {
+    if (in_flight_ == 0 && on_idle_) {
+      auto idle = std::move(on_idle_);
+      on_idle_ = nullptr;
+      idle();
+    }
+    return;
+  }
   Clock::time_point now = Clock::now();
   RefillTokens(now);
   while (!delayed_.empty() && delayed_.top().when <= now) {
@@ -98,6 +106,13 @@ void Scheduler::Pump() {
 
 void Scheduler::ArmTimer(Clock::time_point now) {
   if (closed_) return;
+  if (draining_) {
+    // Only one thing left to do: report idleness, from the loop.
+    if (in_flight_ == 0 && on_idle_) uv_timer_start(&timer_, [](uv_timer_t* t) {
+      static_cast<Scheduler*>(t->data)->Pump();
+    }, 0, 0);
+    return;
+  }
   Clock::time_point next = Clock::time_point::max();
   if (!ready_.empty() && in_flight_ < options_.max_in_flight) {
     if (tokens_ >= 1) {
@@ -117,6 +132,21 @@ void Scheduler::ArmTimer(Clock::time_point now) {
   if (next > now + std::chrono::milliseconds(ms)) ms++;
   uv_timer_start(&timer_, [](uv_timer_t* t) { static_cast<Scheduler*>(t->data)->Pump(); },
                  static_cast<uint64_t>(std::max<int64_t>(0, ms)), 0);
+}
+
+void Scheduler::Drain(std::function<void()> idle) {
+  if (closed_ || draining_) return;
+  draining_ = true;
+  on_idle_ = std::move(idle);
+  // Dropping the lanes' queues destroys the waiting |go|s and what they own.
+  for (auto& [key, lane] : lanes_) {
+    waiting_ -= lane.queue.size();
+    lane.queue.clear();
+    lane.scheduled = false;
+  }
+  ready_.clear();
+  delayed_ = decltype(delayed_)();
+  ArmTimer(Clock::now());
 }
 
 void Scheduler::Close(std::function<void()> closed) {

@@ -48,6 +48,12 @@ class Scheduler {
   void Request(const std::string& key, Clock::time_point not_before, Go go);
   void Release(const std::string& key);
 
+  // Drain drops every request still waiting (their |go| never runs), refuses new ones, and runs
+  // |idle| from the loop once no session is in flight. It is how an interrupted sweep stops
+  // starting work while the sessions already running finish.
+  void Drain(std::function<void()> idle);
+  bool draining() const { return draining_; }
+
   // Close closes the scheduler's timer; pending requests are dropped. |closed| runs after.
   void Close(std::function<void()> closed);
 
@@ -82,6 +88,8 @@ class Scheduler {
   PolitenessOptions options_;
   uv_timer_t timer_{};
   bool closed_ = false;
+  bool draining_ = false;
+  std::function<void()> on_idle_;
   std::unordered_map<std::string, Lane> lanes_;
   std::deque<Lane*> ready_;
   std::priority_queue<Delayed, std::vector<Delayed>, std::greater<Delayed>> delayed_;

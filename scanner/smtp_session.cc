@@ -87,6 +87,17 @@ void Session::Receive(std::string_view bytes) {
       return;
     }
     OnReply(parser_.TakeReply());
+    if (!bytes.empty() && !output_.empty() && phase_ != Phase::kDone &&
+        phase_ != Phase::kHandshake && phase_ != Phase::kQuit) {
+      // More replies in the same read as the one that made us speak: they cannot answer the
+      // command we have not sent yet. Treating them as its answer would be pipelining (EHLO and
+      // STARTTLS out together) on a stranger's say-so.
+      output_.clear();
+      Fail(ProbeStatus::kProtocolError,
+           "server sent a reply before the command it would answer (" + std::string(PhaseName(phase_)) + ")",
+           false);
+      return;
+    }
   }
   if (phase_ == Phase::kHandshake && !bytes.empty()) {
     // Bytes after the 220 and before our ClientHello: a man in the middle or a buggy server

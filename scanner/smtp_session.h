@@ -63,6 +63,8 @@ class Session {
   const std::string& detail() const { return detail_; }
 
   const std::vector<std::string>& greeting() const { return greeting_; }
+  // bytes_received() counts the plaintext bytes the server sent so far.
+  size_t bytes_received() const { return received_; }
   bool ehlo_ok() const { return ehlo_ok_; }
   bool starttls_advertised() const { return starttls_advertised_; }
   // injection_bytes() is how many bytes followed the STARTTLS 220 in the same read.

@@ -7,11 +7,15 @@ namespace mxsweep {
 struct Sweep::AddressState {
   AddressFacts facts;
   bool done = false;
+  // Refused and excluded addresses are done before any domain is attached: they are reported
+  // with the first domain that finishes with them.
+  bool reported = true;
   std::vector<DomainState*> waiters;
   std::vector<std::string> domains;
 };
 
 struct Sweep::DomainState {
+  size_t live_index = 0;  // position in Sweep::live_
   DomainEntry entry;
   resolver::MxResult mx;
   std::vector<std::pair<std::string, AddressState*>> addresses;
@@ -29,8 +33,39 @@ Sweep::~Sweep() = default;
 void Sweep::Start() { Fill(); }
 
 void Sweep::Stop() {
+  if (stopped_) return;
   stopped_ = true;
-  Fill();
+  scheduler_.Drain([this] {
+    scheduler_idle_ = true;
+    MaybeFinishStopped();
+  });
+}
+
+void Sweep::MaybeFinishStopped() {
+  if (!stopped_ || finished_ || filling_ || resolving_ > 0 || !scheduler_idle_) return;
+  // Nothing runs any more: what is still waiting would wait forever.
+  for (DomainState* domain : std::vector<DomainState*>(live_)) AbandonDomain(domain);
+  Finished();
+}
+
+void Sweep::Finished() {
+  if (finished_) return;
+  finished_ = true;
+  if (on_finished_) on_finished_();
+}
+
+void Sweep::AbandonDomain(DomainState* domain) {
+  for (auto& [host, address] : domain->addresses) {
+    auto& w = address->waiters;
+    w.erase(std::remove(w.begin(), w.end(), domain), w.end());
+  }
+  DomainState* last = live_.back();
+  live_[domain->live_index] = last;
+  last->live_index = domain->live_index;
+  live_.pop_back();
+  stats_.domains_abandoned++;
+  in_flight_--;
+  delete domain;
 }
 
 void Sweep::Fill() {
@@ -47,23 +82,43 @@ void Sweep::Fill() {
     StartDomain(std::move(entry));
   }
   filling_ = false;
-  if ((input_done_ || stopped_) && in_flight_ == 0 && !finished_) {
-    finished_ = true;
-    if (on_finished_) on_finished_();
+  if ((input_done_ || stopped_) && in_flight_ == 0) {
+    Finished();
+  } else {
+    MaybeFinishStopped();
   }
 }
 
 void Sweep::StartDomain(DomainEntry entry) {
   auto* domain = new DomainState();
   domain->entry = std::move(entry);
+  domain->live_index = live_.size();
+  live_.push_back(domain);
   in_flight_++;
+  resolving_++;
   stats_.domains_started++;
   dns_.ResolveMx(domain->entry.domain, config_.family,
                  [this, domain](const resolver::MxResult& mx) { OnMx(domain, mx); });
 }
 
 void Sweep::OnMx(DomainState* domain, const resolver::MxResult& mx) {
+  resolving_--;
   domain->mx = mx;
+  if (stopped_) {
+    // No new sessions after Stop: finish the domain only if every address is already known.
+    bool all_known = true;
+    for (const resolver::MxHost& host : mx.hosts) {
+      for (const IpAddress& ip : host.address.addresses) {
+        auto it = addresses_.find(AddressKey(ip, config_.port));
+        if (it == addresses_.end() || !it->second->done) all_known = false;
+      }
+    }
+    if (!all_known) {
+      AbandonDomain(domain);
+      MaybeFinishStopped();
+      return;
+    }
+  }
   for (const resolver::MxHost& host : mx.hosts) {
     for (const IpAddress& ip : host.address.addresses) {
       AddressState* address = AddressFor(ip, host.name);
@@ -79,6 +134,7 @@ void Sweep::OnMx(DomainState* domain, const resolver::MxResult& mx) {
     }
   }
   if (domain->pending == 0) FinishDomain(domain);
+  MaybeFinishStopped();
 }
 
 Sweep::AddressState* Sweep::AddressFor(const IpAddress& ip, const std::string& host) {
@@ -103,10 +159,12 @@ Sweep::AddressState* Sweep::AddressFor(const IpAddress& ip, const std::string& h
     address->facts = RefusedFacts(target, ProbeStatus::kTargetRefused,
                                   std::string(range) + " address refused (use --allow-private)");
     address->done = true;
+    address->reported = false;
     stats_.addresses_done++;
   } else if (config_.exclude != nullptr && config_.exclude->Contains(ip, &excluded_by)) {
     address->facts = RefusedFacts(target, ProbeStatus::kExcluded, "excluded by " + excluded_by);
     address->done = true;
+    address->reported = false;
     stats_.addresses_done++;
   } else {
     stats_.addresses_probed++;
@@ -125,6 +183,7 @@ void Sweep::OnAddressDone(AddressState* address) {
   address->done = true;
   stats_.addresses_done++;
   stats_.connections += static_cast<size_t>(address->facts.connections);
+  if (on_address_) on_address_(address->facts, address->domains);
   std::vector<DomainState*> waiters = std::move(address->waiters);
   address->waiters.clear();
   for (DomainState* domain : waiters) {
@@ -138,6 +197,10 @@ void Sweep::FinishDomain(DomainState* domain) {
   result.mx = std::move(domain->mx);
   std::vector<AddressOutcome> outcomes;
   for (const auto& [host, address] : domain->addresses) {
+    if (!address->reported) {
+      address->reported = true;
+      if (on_address_) on_address_(address->facts, address->domains);
+    }
     result.addresses.push_back({host, &address->facts});
     outcomes.push_back(OutcomeOf(address->facts, host));
   }
@@ -145,6 +208,10 @@ void Sweep::FinishDomain(DomainState* domain) {
   result.finished = std::chrono::system_clock::now();
   stats_.verdicts[static_cast<size_t>(result.verdict.verdict)]++;
   stats_.domains_done++;
+  DomainState* last = live_.back();
+  live_[domain->live_index] = last;
+  last->live_index = domain->live_index;
+  live_.pop_back();
   delete domain;
   in_flight_--;
   if (on_domain_) on_domain_(result);

@@ -63,12 +63,18 @@ struct SweepStats {
   size_t addresses_probed = 0;   // of those, probed (not refused by policy)
   size_t addresses_done = 0;
   size_t connections = 0;
+  // Domains read but left without a verdict because the sweep was stopped (Stop): they are not
+  // reported, so a --resume run sweeps them again.
+  size_t domains_abandoned = 0;
   size_t verdicts[kVerdictCount] = {};
 };
 
 class Sweep {
  public:
   using DomainDone = std::function<void(const DomainResult&)>;
+  // AddressDone is told about each address once its facts are final, with the domains that had
+  // asked for it by then (a domain that meets it later does not trigger another call).
+  using AddressDone = std::function<void(const AddressFacts&, const std::vector<std::string>&)>;
 
   // Everything passed by reference must outlive the sweep.
   Sweep(const ProbeEnv& env, resolver::Resolver& dns, Scheduler& scheduler, const SweepConfig& config,
@@ -79,8 +85,13 @@ class Sweep {
   // the source is exhausted (or Stop was called) — possibly from within Start for empty input.
   void Start();
 
-  // Stop reads no more domains; those in flight finish.
+  // Stop reads no more domains and starts no new session: sessions already running finish (or
+  // time out), every domain whose addresses are then all done gets its verdict, and the others
+  // are abandoned unreported. |on_finished| runs after that, from the loop.
   void Stop();
+
+  // set_on_address registers the AddressDone callback (before Start).
+  void set_on_address(AddressDone on_address) { on_address_ = std::move(on_address); }
   bool stopped() const { return stopped_; }
   // input_done reports whether the source is exhausted (the total is then known).
   bool input_done() const { return input_done_; }
@@ -101,6 +112,10 @@ class Sweep {
   AddressState* AddressFor(const IpAddress& ip, const std::string& host);
   void OnAddressDone(AddressState* address);
   void FinishDomain(DomainState* domain);
+  void AbandonDomain(DomainState* domain);
+  // MaybeFinishStopped ends a stopped sweep once no lookup and no session is left.
+  void MaybeFinishStopped();
+  void Finished();
 
   const ProbeEnv& env_;
   resolver::Resolver& dns_;
@@ -109,12 +124,16 @@ class Sweep {
   DomainSource& source_;
   DomainDone on_domain_;
   std::function<void()> on_finished_;
+  AddressDone on_address_;
 
   bool stopped_ = false;
   bool input_done_ = false;
   bool filling_ = false;
   bool finished_ = false;
   size_t in_flight_ = 0;
+  size_t resolving_ = 0;          // domains waiting for their MX lookup
+  bool scheduler_idle_ = false;   // after Stop: no session in flight any more
+  std::vector<DomainState*> live_;  // domains in flight (for Stop to abandon)
   SweepStats stats_;
   std::unordered_map<std::string, std::unique_ptr<AddressState>> addresses_;
   std::vector<AddressState*> address_order_;

@@ -12,7 +12,8 @@ apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends \
   build-essential cmake ninja-build pkg-config ca-certificates \
   libuv1-dev android-libboringssl-dev libc-ares-dev libcli11-dev libidn2-dev \
   libbenchmark-dev libgtest-dev \
-  android-boringssl openssl python3
+  android-boringssl openssl python3 \
+  clang libclang-rt-14-dev  # the libFuzzer targets (tests/fuzz/)
 
 # The interop suite (tests/interop/) runs real servers from Debian on loopback: Postfix, Exim,
 # OpenSMTPD and NSD. Debian allows one MTA package at a time (mail-transport-agent), so Postfix

@@ -11,11 +11,28 @@ namespace {
 // are short, anything longer is a bug worth a closed connection.
 constexpr size_t kMaxCommandLine = 1024;
 
+// Floods (kLongLine, kEndlessEhlo, kGarbageTls) are written one chunk at a time, the next when
+// the kernel took the last: a client that stops reading stops the flood, and the server never
+// holds more than one chunk.
+constexpr size_t kFloodChunk = 16 * 1024;
+
 struct WriteRequest {
   uv_write_t req;
   std::string data;
   bool close_after;
+  bool flood = false;  // write the next flood chunk when this one is done
 };
+
+// GarbageRecord is one TLS handshake record header followed by pseudo-random bytes.
+std::string GarbageRecord(uint32_t* seed) {
+  std::string record = {'\x16', '\x03', '\x03', '\x40', '\x00'};
+  record.resize(5 + 0x4000);
+  for (size_t i = 5; i < record.size(); i++) {
+    *seed = *seed * 1103515245u + 12345u;
+    record[i] = static_cast<char>(*seed >> 16);
+  }
+  return record;
+}
 
 std::string Upper(std::string_view s) {
   std::string out(s);
@@ -37,10 +54,18 @@ struct SimSmtpServer::Connection {
   std::string pending;        // replies held back by reply_delay
   bool pending_close = false;
   std::unique_ptr<tls::ServerTls> tls;
+  // Hostile modes: the flood being written and how much of it is left (kEndlessEhlo never runs
+  // out), and the slow greeting's progress.
+  std::string flood_chunk;
+  size_t flood_left = 0;
+  bool flood_endless = false;
+  std::string slow_text;
+  size_t slow_sent = 0;
 
   const SimServerConfig& config() const { return server->config_; }
 
-  void Close() {
+  // Close closes the connection; with |reset| the client gets a TCP RST instead of a FIN.
+  void Close(bool reset = false) {
     if (closing) return;
     closing = true;
     uv_timer_stop(&timer);
@@ -49,16 +74,43 @@ struct SimSmtpServer::Connection {
       if (--self->open_handles == 0) self->server->HandleClosed(self);
     };
     uv_close(reinterpret_cast<uv_handle_t*>(&timer), on_close);
-    uv_close(reinterpret_cast<uv_handle_t*>(&tcp), on_close);
+    if (!reset || uv_tcp_close_reset(&tcp, on_close) != 0) {
+      uv_close(reinterpret_cast<uv_handle_t*>(&tcp), on_close);
+    }
   }
 
-  void WriteRaw(std::string data, bool close_after) {
+  void StartFlood(std::string chunk, size_t total, bool endless) {
+    flood_chunk = std::move(chunk);
+    flood_left = total;
+    flood_endless = endless;
+    Flood();
+  }
+
+  void Flood() {
+    if (closing || (!flood_endless && flood_left == 0)) return;
+    std::string data = flood_chunk;
+    if (!flood_endless) {
+      if (data.size() > flood_left) data.resize(flood_left);
+      flood_left -= data.size();
+    }
+    WriteRaw(std::move(data), false, true);
+  }
+
+  void SlowGreetingByte() {
+    if (slow_sent >= slow_text.size()) {
+      uv_timer_stop(&timer);
+      return;
+    }
+    WriteRaw(slow_text.substr(slow_sent++, 1), false);
+  }
+
+  void WriteRaw(std::string data, bool close_after, bool flood = false) {
     if (closing) return;
     if (data.empty()) {
       if (close_after) Close();
       return;
     }
-    auto* w = new WriteRequest{uv_write_t{}, std::move(data), close_after};
+    auto* w = new WriteRequest{uv_write_t{}, std::move(data), close_after, flood};
     w->req.data = this;
     uv_buf_t buf = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
     int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&tcp), &buf, 1,
@@ -66,9 +118,14 @@ struct SimSmtpServer::Connection {
                         auto* w = reinterpret_cast<WriteRequest*>(req);
                         auto* self = static_cast<Connection*>(req->data);
                         bool close_after = w->close_after;
+                        bool flood = w->flood;
                         delete w;
                         if (status == UV_ECANCELED) return;
-                        if (status < 0 || close_after) self->Close();
+                        if (status < 0 || close_after) {
+                          self->Close();
+                        } else if (flood) {
+                          self->Flood();
+                        }
                       });
     if (rc < 0) {
       delete w;
@@ -112,6 +169,27 @@ struct SimSmtpServer::Connection {
     greeted = true;
     const SimServerConfig& c = config();
     if (c.silent) return;
+    switch (c.hostile) {
+      case HostileMode::kSlowGreeting:
+        slow_text = "220 " + c.host_name + " " + c.software + "\r\n";
+        uv_timer_start(&timer, [](uv_timer_t* t) {
+          static_cast<Connection*>(t->data)->SlowGreetingByte();
+        }, 0, static_cast<uint64_t>(c.hostile_byte_interval.count()));
+        return;
+      case HostileMode::kLongLine:
+        WriteRaw("220 ", false);
+        StartFlood(std::string(kFloodChunk, 'A'), c.hostile_bytes, false);
+        return;
+      case HostileMode::kCodeChange:
+        WriteRaw("220-" + c.host_name + " hello\r\n250 " + c.host_name + " ready\r\n", false);
+        return;
+      case HostileMode::kNeverRead:
+        WriteRaw("220 " + c.host_name + " " + c.software + "\r\n", false);
+        uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp));
+        return;
+      default:
+        break;
+    }
     std::string code = std::to_string(c.greeting_code);
     std::string text;
     if (c.multiline_greeting) text += code + "-" + c.host_name + " welcome to the simulation\r\n";
@@ -128,6 +206,14 @@ struct SimSmtpServer::Connection {
       stats.last_ehlo = std::string(cmd.size() > 5 ? cmd.substr(5) : "");
       if (c.refuse_ehlo) {
         Send("502 5.5.2 EHLO not implemented\r\n");
+        return;
+      }
+      if (c.hostile == HostileMode::kEndlessEhlo) {
+        std::string line = "250-" + std::string(70, 'X') + "\r\n";
+        std::string chunk;
+        while (chunk.size() + line.size() <= kFloodChunk) chunk += line;
+        WriteRaw("250-" + c.host_name + "\r\n", false);
+        StartFlood(std::move(chunk), 0, true);
         return;
       }
       std::string reply = "250-" + c.host_name + "\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n";
@@ -186,6 +272,17 @@ struct SimSmtpServer::Connection {
 
   void OnTlsBytes(std::string_view data) {
     if (data.empty()) return;
+    if (config().hostile == HostileMode::kResetInHandshake) {
+      Close(true);
+      return;
+    }
+    if (config().hostile == HostileMode::kGarbageTls) {
+      if (flood_chunk.empty()) {
+        uint32_t seed = 0x5eed;
+        StartFlood(GarbageRecord(&seed), config().hostile_bytes, false);
+      }
+      return;
+    }
     std::string plain;
     tls::ServerTls::State before = tls->state();
     tls::ServerTls::State state = tls->Receive(data, &plain);
@@ -227,6 +324,7 @@ std::unique_ptr<SimSmtpServer> SimSmtpServer::Start(uv_loop_t* loop, const SimSe
   tls_config.max_version = static_cast<uint16_t>(0x0301 + highest);
   tls_config.refused_mask = static_cast<uint8_t>(~bits & ((1u << (highest + 1)) - 1) & ~((1u << lowest) - 1));
   tls_config.cipher_list = config.cipher_list;
+  tls_config.chain_padding_bytes = config.chain_padding_bytes;
   tls::Credential credential = pki.Issue(config.cert, config.host_name);
   server->tls_ = tls::ServerContext::Create(credential, tls_config, error);
   if (!server->tls_) return nullptr;

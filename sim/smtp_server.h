@@ -24,6 +24,19 @@ namespace mxsweep::sim {
 inline constexpr uint8_t kTls10Bit = 1, kTls11Bit = 2, kTls12Bit = 4, kTls13Bit = 8;
 inline constexpr uint8_t kAllTlsBits = 15;
 
+// HostileMode makes a server misbehave on purpose, for the tests of the scanner's bounds
+// (tests/integration/hostile_test.cc). Each replaces one part of the normal dialogue.
+enum class HostileMode : uint8_t {
+  kNone,
+  kSlowGreeting,      // the greeting one byte per hostile_byte_interval (slowloris)
+  kLongLine,          // "220 " then hostile_bytes of text that never ends its line
+  kEndlessEhlo,       // EHLO answered by "250-" lines that never end
+  kCodeChange,        // a greeting whose code changes between lines: "220-..." then "250 ..."
+  kResetInHandshake,  // STARTTLS 220, then a TCP reset when the ClientHello arrives
+  kGarbageTls,        // STARTTLS 220, then hostile_bytes of TLS records full of random bytes
+  kNeverRead,         // greet, then never read from the socket again
+};
+
 struct SimServerConfig {
   std::string address = "127.0.0.1";
   uint16_t port = 0;                       // 0: an ephemeral port (see SimSmtpServer::port)
@@ -43,6 +56,12 @@ struct SimServerConfig {
   uint8_t tls_versions = kTls12Bit | kTls13Bit;  // any subset of 1.0–1.3
   tls::CertKind cert = tls::CertKind::kValid;
   std::string cipher_list;                 // TLS <= 1.2 suites, OpenSSL syntax; empty = default
+  // Bytes of extra certificate chain (copies of the CA certificate) sent after the real chain.
+  size_t chain_padding_bytes = 0;
+
+  HostileMode hostile = HostileMode::kNone;
+  std::chrono::milliseconds hostile_byte_interval{1000};  // kSlowGreeting
+  size_t hostile_bytes = 1 << 20;                          // kLongLine, kGarbageTls
 };
 
 struct SimServerStats {

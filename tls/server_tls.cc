@@ -75,6 +75,15 @@ std::unique_ptr<ServerContext> ServerContext::Create(const Credential& credentia
     *error = "cannot configure server context";
     return nullptr;
   }
+  if (config.chain_padding_bytes > 0 && credential.issuer) {
+    int der = i2d_X509(credential.issuer.get(), nullptr);
+    for (size_t sent = 0; der > 0 && sent < config.chain_padding_bytes; sent += static_cast<size_t>(der)) {
+      if (!SSL_CTX_add1_chain_cert(ctx, credential.issuer.get())) {
+        *error = "cannot pad the certificate chain";
+        return nullptr;
+      }
+    }
+  }
   if (!config.cipher_list.empty() && !SSL_CTX_set_strict_cipher_list(ctx, config.cipher_list.c_str())) {
     *error = "bad cipher list: " + config.cipher_list;
     return nullptr;

@@ -21,6 +21,9 @@ struct ServerTlsConfig {
   uint8_t refused_mask = 0;
   // OpenSSL-syntax cipher list for TLS <= 1.2 (TLS 1.3 suites are fixed); empty = library default.
   std::string cipher_list;
+  // Extra certificate chain to send: copies of the issuer (CA) certificate after the real chain
+  // until they add up to at least this many bytes. For tests of a client's chain bound.
+  size_t chain_padding_bytes = 0;
 };
 
 // ServerContext is an immutable SSL_CTX with one credential, shared by all connections of one

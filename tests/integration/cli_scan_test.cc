@@ -148,5 +148,19 @@ TEST(CliDemo, WritesEveryVerdict) {
   }
 }
 
+// Issue 7, part 5: a full disk or an unwritable path is a clear error (exit 1) that stops the
+// sweep; nothing is silently dropped.
+TEST(CliScan, FullDiskAndUnwritablePathAreClearErrors) {
+  BackgroundWorld world;
+  Result r = RunMxsweep("scan - -o /nonexistent-dir/out.csv " + world.ScanArgs(), "modern.demo\n");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("/nonexistent-dir/out.csv"), std::string::npos) << r.err;
+  if (access("/dev/full", W_OK) == 0) {
+    r = RunMxsweep("scan - -o /dev/full --force " + world.ScanArgs(), "modern.demo\nlegacy.demo\n");
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace mxsweep::testing

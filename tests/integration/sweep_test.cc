@@ -13,6 +13,7 @@
 #include "scanner/domain_report.h"
 #include "scanner/sweep.h"
 #include "sim/demo_world.h"
+#include "sim/dns_responder.h"
 #include "tests/integration/test_fleet.h"
 
 namespace mxsweep::testing {
@@ -341,6 +342,45 @@ TEST(Sweep, TwoThousandDomainsOverTwoHundredHosts) {
     EXPECT_GE(s->stats().connections, 1);
     EXPECT_LE(s->stats().connections, 3);
   }
+}
+
+// Issue 7, part 5: where mxsweep connects. --exclude holds for every address, the implicit MX
+// included; an MX pointing into private space (here through an IPv4-mapped IPv6 address) is
+// reported, never contacted.
+TEST(Sweep, ExcludeAndPrivateTargetsAreNeverContacted) {
+  TestLoop loop;
+  Fleet fleet(loop.get());
+  sim::SimServerConfig config;
+  config.address = "127.62.20.1";
+  sim::SimSmtpServer* server = fleet.Start(config);
+  ASSERT_NE(server, nullptr);
+  sim::DnsResponder dns(loop.get());
+  ASSERT_EQ(dns.Start("127.62.20.53", 0), 0);
+  dns.zone().AddA("implicit.test", "127.62.20.1");  // no MX: the implicit MX
+  dns.zone().AddMx("explicit.test", 10, "mx.explicit.test");
+  dns.zone().AddA("mx.explicit.test", "127.62.20.1");
+  dns.zone().AddMx("mapped.test", 10, "mx.mapped.test");
+  dns.zone().AddAaaa("mx.mapped.test", "::ffff:10.1.2.3");
+  ExcludeList exclude;
+  std::string error;
+  ASSERT_TRUE(exclude.Add("127.62.20.0/24", &error)) << error;
+  SweepRun run = RunSweep(loop, dns.address(), server->port(),
+                          {"implicit.test", "explicit.test", "mapped.test"}, PolitenessOptions{},
+                          [&] {
+                            fleet.CloseAll();
+                            dns.Close(nullptr);
+                          },
+                          ProberOptions{}, {"loopback"}, &exclude);
+  ASSERT_EQ(run.results.size(), 3u);
+  for (size_t i = 0; i < run.results.size(); i++) {
+    const std::string& domain = run.results[i].entry.domain;
+    ASSERT_EQ(run.facts[i].size(), 1u) << domain;
+    ProbeStatus want = domain == "mapped.test" ? ProbeStatus::kTargetRefused : ProbeStatus::kExcluded;
+    EXPECT_EQ(run.facts[i][0].probes.front().status, want) << domain;
+    EXPECT_EQ(run.facts[i][0].connections, 0) << domain;
+    EXPECT_EQ(run.results[i].verdict.verdict, Verdict::kUnreachable) << domain;
+  }
+  EXPECT_EQ(server->stats().connections, 0);
 }
 
 }  // namespace

@@ -143,6 +143,18 @@ TEST(Session, BytesAfterStartTls220AreInjection) {
   EXPECT_EQ(s.TakeOutput(), "") << "fail closed: nothing more is sent";
 }
 
+// Regression (issue 7, fuzz_smtp_session's "one command at a time" invariant): a server that
+// sends its EHLO and STARTTLS replies together with the greeting must not make the client send
+// EHLO and STARTTLS back to back.
+TEST(Session, RepliesBeforeTheirCommandsAreProtocolError) {
+  Session s(Options());
+  s.Receive("220 hi\r\n250-mx\r\n250 STARTTLS\r\n220 go\r\n");
+  EXPECT_TRUE(s.done());
+  EXPECT_EQ(s.failure(), ProbeStatus::kProtocolError);
+  EXPECT_NE(s.detail().find("before the command"), std::string::npos) << s.detail();
+  EXPECT_EQ(s.TakeOutput(), "") << "nothing is sent to such a server";
+}
+
 TEST(Session, ClosedDuringEhlo) {
   Session s(Options());
   s.Receive("220 hi\r\n");

@@ -1,0 +1,145 @@
+#include "output/resume.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+namespace mxsweep::output {
+namespace {
+
+// Files are read in pieces of this size: a million-domain CSV is hundreds of megabytes.
+constexpr size_t kReadChunk = 1 << 16;
+// A first cell longer than this is no domain of ours; it is kept out of the key set.
+constexpr size_t kMaxKey = 512;
+
+std::string Describe(const std::string& path, std::string_view what, int err) {
+  return path + ": " + std::string(what) + ": " + strerror(err);
+}
+
+bool OpenForResume(const std::string& path, int* fd, bool* existed, std::string* error) {
+  *existed = false;
+  do {
+    *fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
+  } while (*fd < 0 && errno == EINTR);
+  if (*fd < 0) {
+    if (errno == ENOENT) return true;
+    *error = Describe(path, "cannot open to resume", errno);
+    return false;
+  }
+  *existed = true;
+  return true;
+}
+
+bool Cut(int fd, const std::string& path, uint64_t keep, std::string* error) {
+  if (ftruncate(fd, static_cast<off_t>(keep)) != 0) {
+    *error = Describe(path, "cannot cut the partial last record", errno);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool PrepareCsvResume(const std::string& path, CsvResumeState* out, std::string* error) {
+  *out = CsvResumeState();
+  int fd = -1;
+  if (!OpenForResume(path, &fd, &out->existed, error)) return false;
+  if (!out->existed) return true;
+
+  // Only the header's text and each row's first cell (unquoted) are kept.
+  bool in_quotes = false, just_closed = false;
+  bool first_record = true, first_cell = true;
+  std::string text;
+  uint64_t offset = 0;
+  char buf[kReadChunk];
+  auto keep = [&](char c) {
+    if (first_record || (first_cell && text.size() <= kMaxKey)) text.push_back(c);
+  };
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *error = Describe(path, "cannot read to resume", errno);
+      close(fd);
+      return false;
+    }
+    if (n == 0) break;
+    for (ssize_t i = 0; i < n; i++, offset++) {
+      const char c = buf[i];
+      const bool record_end = c == '\n' && !in_quotes;
+      if (first_record && !record_end) {
+        text.push_back(c);  // the header is kept as written
+        if (in_quotes && c == '"') in_quotes = false;
+        else if (c == '"') in_quotes = true;
+        continue;
+      }
+      if (in_quotes) {
+        if (c == '"') {
+          in_quotes = false;
+          just_closed = true;
+        } else {
+          keep(c);
+        }
+        continue;
+      }
+      if (c == '"') {
+        if (just_closed) keep('"');  // "" inside a quoted cell
+        in_quotes = true;
+        just_closed = false;
+        continue;
+      }
+      just_closed = false;
+      if (record_end) {
+        if (!text.empty() && text.back() == '\r') text.pop_back();
+        if (first_record) {
+          out->header = text;
+        } else if (!text.empty() && text.size() <= kMaxKey) {
+          out->keys.insert(text);
+        }
+        text.clear();
+        first_record = false;
+        first_cell = true;
+        out->kept_bytes = offset + 1;
+      } else if (c == ',') {
+        first_cell = false;
+      } else {
+        keep(c);
+      }
+    }
+  }
+  out->cut_bytes = offset - out->kept_bytes;
+  bool ok = out->cut_bytes == 0 || Cut(fd, path, out->kept_bytes, error);
+  close(fd);
+  return ok;
+}
+
+bool PrepareLinesResume(const std::string& path, uint64_t* cut_bytes, std::string* error) {
+  *cut_bytes = 0;
+  int fd = -1;
+  bool existed = false;
+  if (!OpenForResume(path, &fd, &existed, error)) return false;
+  if (!existed) return true;
+  uint64_t offset = 0, kept = 0;
+  char buf[kReadChunk];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *error = Describe(path, "cannot read to resume", errno);
+      close(fd);
+      return false;
+    }
+    if (n == 0) break;
+    for (ssize_t i = 0; i < n; i++) {
+      if (buf[i] == '\n') kept = offset + static_cast<uint64_t>(i) + 1;
+    }
+    offset += static_cast<uint64_t>(n);
+  }
+  *cut_bytes = offset - kept;
+  bool ok = *cut_bytes == 0 || Cut(fd, path, kept, error);
+  close(fd);
+  return ok;
+}
+
+}  // namespace mxsweep::output
