@@ -122,8 +122,10 @@ void Sweep::OnMx(DomainState* domain, const resolver::MxResult& mx) {
   for (const resolver::MxHost& host : mx.hosts) {
     for (const IpAddress& ip : host.address.addresses) {
       AddressState* address = AddressFor(ip, host.name);
-      if (std::find(address->domains.begin(), address->domains.end(), domain->entry.domain) ==
-          address->domains.end()) {
+      // Domains are unique and this loop adds all of one domain's addresses at once, so a
+      // repeat (two MX names on one address) can only be the last entry. A search of the whole
+      // list was quadratic: a provider hosting 220k domains cost ~1,400 s of CPU at 1M domains.
+      if (address->domains.empty() || address->domains.back() != domain->entry.domain) {
         address->domains.push_back(domain->entry.domain);
       }
       domain->addresses.emplace_back(host.name, address);
