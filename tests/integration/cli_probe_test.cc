@@ -81,7 +81,7 @@ TEST_F(CliProbe, TableByDefault) {
 
 TEST(CliProbeErrors, ExitCodes) {
   EXPECT_EQ(Mxsweep("probe 127.0.0.1").exit_code, 4) << "loopback refused without --allow-private";
-  EXPECT_EQ(Mxsweep("probe 10.1.2.3").exit_code, 4) << "private refused without --allow-private";
+  EXPECT_EQ(Mxsweep("probe 192.0.2.10").exit_code, 4) << "reserved (TEST-NET) refused without --allow-private";
   EXPECT_EQ(Mxsweep("probe").exit_code, 2);
   EXPECT_EQ(Mxsweep("probe 127.0.0.1 --port 0 --allow-private").exit_code, 2);
   EXPECT_EQ(Mxsweep("probe 127.0.0.1 --versions TLS9 --allow-private").exit_code, 2);
