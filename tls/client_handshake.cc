@@ -8,6 +8,7 @@
 #include "tls/cert_inspect.h"
 #include "tls/cipher_suites.h"
 #include "tls/client_contexts.h"
+#include "tls/memory_bio.h"
 
 namespace mxsweep::tls {
 namespace {
@@ -69,16 +70,7 @@ ClientHandshake::State ClientHandshake::PeerClosed(bool reset) {
 }
 
 std::string ClientHandshake::TakeOutput() {
-  std::string out;
-  if (ssl_ == nullptr) return out;
-  BIO* wbio = SSL_get_wbio(ssl_);
-  const uint8_t* data;
-  size_t len;
-  if (BIO_mem_contents(wbio, &data, &len) && len > 0) {
-    out.assign(reinterpret_cast<const char*>(data), len);
-    BIO_reset(wbio);
-  }
-  return out;
+  return ssl_ == nullptr ? std::string() : TakeMemoryBio(SSL_get_wbio(ssl_));
 }
 
 ClientHandshake::State ClientHandshake::Drive() {

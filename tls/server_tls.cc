@@ -4,6 +4,8 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "tls/memory_bio.h"
+
 namespace mxsweep::tls {
 namespace {
 
@@ -143,16 +145,7 @@ bool ServerTls::Encrypt(std::string_view plaintext) {
 }
 
 std::string ServerTls::TakeOutput() {
-  std::string out;
-  if (ssl_ == nullptr) return out;
-  BIO* wbio = SSL_get_wbio(ssl_);
-  const uint8_t* data;
-  size_t len;
-  if (BIO_mem_contents(wbio, &data, &len) && len > 0) {
-    out.assign(reinterpret_cast<const char*>(data), len);
-    BIO_reset(wbio);
-  }
-  return out;
+  return ssl_ == nullptr ? std::string() : TakeMemoryBio(SSL_get_wbio(ssl_));
 }
 
 }  // namespace mxsweep::tls
