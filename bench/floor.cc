@@ -119,16 +119,60 @@ double X25519KeygenDeriveMicros(size_t n) { return PerOp(n, X25519Once); }
 double EcdsaP256VerifyMicros(size_t n) { return PerOp(n, EcdsaVerifyOnce); }
 double Rsa2048VerifyMicros(size_t n) { return PerOp(n, RsaVerifyOnce); }
 
-double TcpConnectCloseMicros(size_t n) {
+namespace {
+
+// LoopbackListener listens on an ephemeral port of 127.0.0.1, non-blocking.
+int LoopbackListener() {
   int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (listener < 0 || bind(listener, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
-      listen(listener, 4096) != 0 || getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+  if (listener < 0 || bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      listen(listener, 4096) != 0) {
     Die("listen on 127.0.0.1");
   }
+  return listener;
+}
+
+uint16_t ListenerPort(int listener) {
+  sockaddr_in addr{};
+  socklen_t len = sizeof(addr);
+  if (getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0) Die("getsockname");
+  return ntohs(addr.sin_port);
+}
+
+// ConnectAndReset connects to 127.0.0.1:|port| without blocking, waits for the connection to
+// complete and closes it with RST, as mxsweep closes a probe.
+void ConnectAndReset(uint16_t port) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  if (fd < 0) Die("socket");
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 && errno != EINPROGRESS) {
+    Die("connect");
+  }
+  pollfd p{fd, POLLOUT, 0};
+  if (poll(&p, 1, 5000) != 1) Die("poll");
+  linger lg{1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+  close(fd);
+}
+
+void DrainAccepts(int listener) {
+  for (;;) {
+    int c = accept(listener, nullptr, nullptr);
+    if (c < 0) break;
+    close(c);
+  }
+}
+
+}  // namespace
+
+double TcpConnectCloseMicros(size_t n) {
+  int listener = LoopbackListener();
+  uint16_t port = ListenerPort(listener);
   // Connect in batches below the backlog; drain the accept queue between batches, untimed.
   constexpr size_t kBatch = 256;
   double timed = 0;
@@ -136,28 +180,45 @@ double TcpConnectCloseMicros(size_t n) {
   while (done < n) {
     size_t batch = std::min(kBatch, n - done);
     double start = ProcessCpuMicros();
-    for (size_t i = 0; i < batch; i++) {
-      int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-      if (fd < 0) Die("socket");
-      if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 && errno != EINPROGRESS) {
-        Die("connect");
-      }
-      pollfd p{fd, POLLOUT, 0};
-      if (poll(&p, 1, 5000) != 1) Die("poll");
-      linger lg{1, 0};
-      setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-      close(fd);
-    }
+    for (size_t i = 0; i < batch; i++) ConnectAndReset(port);
     timed += ProcessCpuMicros() - start;
     done += batch;
-    for (;;) {
-      int c = accept(listener, nullptr, nullptr);
-      if (c < 0) break;
-      close(c);
-    }
+    DrainAccepts(listener);
   }
   close(listener);
   return timed / static_cast<double>(n);
+}
+
+InterleavedFloor::InterleavedFloor()
+    : crypto_(NewCryptoFixture()), listener_(LoopbackListener()), port_(ListenerPort(listener_)) {
+  X25519Once(crypto_);  // warm up
+  EcdsaVerifyOnce(crypto_);
+}
+
+InterleavedFloor::~InterleavedFloor() {
+  FreeCryptoFixture(crypto_);
+  close(listener_);
+}
+
+double InterleavedFloor::Sample() {
+  double t0 = ProcessCpuMicros();
+  X25519Once(crypto_);
+  double t1 = ProcessCpuMicros();
+  EcdsaVerifyOnce(crypto_);
+  double t2 = ProcessCpuMicros();
+  ConnectAndReset(port_);
+  double t3 = ProcessCpuMicros();
+  DrainAccepts(listener_);
+  x25519_ += t1 - t0;
+  ecdsa_ += t2 - t1;
+  tcp_ += t3 - t2;
+  samples_++;
+  return ProcessCpuMicros() - t0;
+}
+
+void InterleavedFloor::Reset() {
+  x25519_ = ecdsa_ = tcp_ = 0;
+  samples_ = 0;
 }
 
 }  // namespace mxsweep::bench

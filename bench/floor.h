@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace mxsweep::bench {
 
@@ -29,5 +30,40 @@ void RsaVerifyOnce(CryptoFixture* f);
 
 // ProcessCpuMicros is user + system CPU of this process so far.
 double ProcessCpuMicros();
+
+// InterleavedFloor measures the floor in single operations taken between the probes of a running
+// benchmark. On this VM the CPU's speed moves by tens of percent within seconds, and more when
+// the fleet keeps the other core busy; a floor measured before the probes, with the fleet idle,
+// is not the floor the probes ran against. Sampling one operation of each kind every few probes
+// puts both under the same conditions, and the caller subtracts Sample's cost from its own.
+class InterleavedFloor {
+ public:
+  InterleavedFloor();
+  ~InterleavedFloor();
+  InterleavedFloor(const InterleavedFloor&) = delete;
+  InterleavedFloor& operator=(const InterleavedFloor&) = delete;
+
+  // Sample runs one X25519 exchange, one ECDSA P-256 verify and one TCP connect+RST close, and
+  // returns the CPU microseconds the whole call took (timing and the untimed accept included).
+  double Sample();
+  // Reset forgets the samples so far (between rounds).
+  void Reset();
+
+  // Mean CPU microseconds per operation over the samples since Reset.
+  double x25519() const { return x25519_ / n(); }
+  double ecdsa() const { return ecdsa_ / n(); }
+  double tcp() const { return tcp_ / n(); }
+  double per_probe() const { return x25519() + ecdsa() + tcp(); }
+  size_t samples() const { return samples_; }
+
+ private:
+  double n() const { return samples_ == 0 ? 1.0 : static_cast<double>(samples_); }
+
+  CryptoFixture* crypto_;
+  int listener_ = -1;
+  uint16_t port_ = 0;
+  double x25519_ = 0, ecdsa_ = 0, tcp_ = 0;
+  size_t samples_ = 0;
+};
 
 }  // namespace mxsweep::bench

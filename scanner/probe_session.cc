@@ -116,18 +116,20 @@ class Probe {
     }
   }
 
-  // Advance sends what the SMTP session wants sent and follows its phase.
-  void Advance() {
+  // Advance sends what the SMTP session wants sent and follows its phase. |pending| holds
+  // bytes that must go out first (the handshake's last flight), so both leave in one write.
+  void Advance(std::string pending = {}) {
     std::string out = smtp_.TakeOutput();
     if (!out.empty()) {
       if (client_handshake_ != nullptr &&
           client_handshake_->result().outcome == tls::HandshakeOutcome::kCompleted) {
         client_handshake_->Encrypt(out);
-        Write(client_handshake_->TakeOutput());
+        pending += client_handshake_->TakeOutput();
       } else {
-        Write(std::move(out));
+        pending += out;
       }
     }
+    Write(std::move(pending));
     if (smtp_.failed()) {
       Finish(smtp_.failure(), smtp_.detail());
       if (smtp_.failure() == ProbeStatus::kStartTlsInjection) facts_.anomaly = "starttls-injection";
@@ -163,8 +165,11 @@ class Probe {
 
   void OnHandshakeState(tls::TlsDriver::State state) {
     // Alerts go out too: a polite client says why it hangs up.
-    Write(handshake_->TakeOutput());
-    if (state == tls::TlsDriver::State::kInProgress) return;
+    std::string flight = handshake_->TakeOutput();
+    if (state == tls::TlsDriver::State::kInProgress) {
+      Write(std::move(flight));
+      return;
+    }
     const tls::HandshakeResult& r = handshake_->result();
     Finish(StatusFor(r.outcome), r.detail);
     record_.alert = r.alert;
@@ -181,7 +186,8 @@ class Probe {
       facts_.certificate = client_handshake_->SummarizeCertificate();
     }
     smtp_.HandshakeFinished(state == tls::TlsDriver::State::kCompleted);
-    Advance();
+    // A TLS 1.3 client's Finished and the QUIT after it share one segment.
+    Advance(std::move(flight));
   }
 
   void OnPeerGone(int error) {

@@ -5,11 +5,13 @@
 #include <openssl/evp.h>
 #include <openssl/nid.h>
 #include <openssl/obj.h>
+#include <openssl/pool.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
 #include <ctime>
+#include <string>
 
 namespace mxsweep::tls {
 namespace {
@@ -74,14 +76,34 @@ std::string CertTimeToIso(const X509* cert, bool not_after) {
 
 CertificateSummary InspectPeerChain(const SSL* ssl, X509_STORE* store, const std::string& host_name) {
   CertificateSummary out;
-  // On the client side the chain includes the leaf.
-  STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
-  if (chain == nullptr || sk_X509_num(chain) == 0) {
+  // The client contexts keep the chain as DER (TLS_with_buffers_method); on the client side it
+  // includes the leaf. Parse it here, only for the probes that want a summary.
+  const STACK_OF(CRYPTO_BUFFER)* buffers = SSL_get0_peer_certificates(ssl);
+  bssl::UniquePtr<STACK_OF(X509)> parsed(sk_X509_new_null());
+  if (buffers == nullptr || sk_CRYPTO_BUFFER_num(buffers) == 0 || !parsed) {
     out.chain_error = "no certificate";
     return out;
   }
+  out.chain_length = static_cast<int>(sk_CRYPTO_BUFFER_num(buffers));
+  // The handshake only needed the leaf's key; a certificate X.509 cannot read is a fact about
+  // the chain, reported instead of a verification result.
+  std::string unparsable;
+  for (size_t i = 0; i < sk_CRYPTO_BUFFER_num(buffers); i++) {
+    X509* cert = X509_parse_from_buffer(sk_CRYPTO_BUFFER_value(buffers, i));
+    if (cert == nullptr || !sk_X509_push(parsed.get(), cert)) {
+      X509_free(cert);
+      ERR_clear_error();
+      unparsable = i == 0 ? "the server's certificate cannot be parsed"
+                          : "certificate " + std::to_string(i + 1) + " of the chain cannot be parsed";
+      break;
+    }
+  }
+  if (sk_X509_num(parsed.get()) == 0) {
+    out.chain_error = unparsable;
+    return out;
+  }
+  STACK_OF(X509)* chain = parsed.get();
   X509* leaf = sk_X509_value(chain, 0);
-  out.chain_length = static_cast<int>(sk_X509_num(chain));
   out.subject = NameToString(X509_get_subject_name(leaf));
   out.issuer = NameToString(X509_get_issuer_name(leaf));
   out.not_before = CertTimeToIso(leaf, false);
@@ -104,7 +126,9 @@ CertificateSummary InspectPeerChain(const SSL* ssl, X509_STORE* store, const std
 
   ERR_clear_error();
   bssl::UniquePtr<X509_STORE_CTX> ctx(X509_STORE_CTX_new());
-  if (ctx && store != nullptr && X509_STORE_CTX_init(ctx.get(), store, leaf, chain)) {
+  if (!unparsable.empty()) {
+    out.chain_error = unparsable;
+  } else if (ctx && store != nullptr && X509_STORE_CTX_init(ctx.get(), store, leaf, chain)) {
     X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER);
     if (X509_verify_cert(ctx.get()) == 1) {
       out.chain_valid = true;
