@@ -15,7 +15,7 @@ void AddCommonOptions(CLI::App* cmd, CommonOptions* o) {
   cmd->add_option("--ehlo-name", o->ehlo_name,
                   "name to send in EHLO (default: this machine's FQDN, never the target's)");
   cmd->add_option("--ca-file", o->ca_file,
-                  "PEM file of trust anchors for chain validation (default: system roots)");
+                  "trust anchors for chain validation: a PEM file, or a directory of <hash>.0 files as c_rehash makes (default: system roots)");
   cmd->add_flag("--allow-private", o->allow_private,
                 "allow private, loopback, link-local and reserved targets");
   cmd->add_option("--versions", o->versions,

@@ -36,8 +36,10 @@ inline constexpr uint16_t kExoCipherSuites[] = {
 
 class ClientContexts {
  public:
-  // Create builds every context. |ca_file| names a PEM bundle of trust anchors; empty means the
-  // system roots (/etc/ssl/certs/ca-certificates.crt). Returns null with |*error| set on failure.
+  // Create builds every context. |ca_file| names a PEM bundle of trust anchors, or a directory
+  // of them under subject-hash names (<hash>.0, as c_rehash lays them out); empty means the
+  // system roots, looked up by hash in /etc/ssl/certs when that directory is hashed, else read
+  // from /etc/ssl/certs/ca-certificates.crt. Returns null with |*error| set on failure.
   static std::unique_ptr<ClientContexts> Create(const std::string& ca_file, std::string* error);
   ~ClientContexts();
 

@@ -75,10 +75,11 @@ ProbeEnv FastEnv(uv_loop_t* loop) {
 }
 
 AddressFacts ProbeOne(TestLoop& loop, Fleet& fleet, sim::SimSmtpServer* server, PlanOptions plan,
-                      ProbeTimeouts timeouts) {
+                      ProbeTimeouts timeouts, const tls::ClientContexts* contexts) {
   AddressFacts out;
   if (server == nullptr) return out;
   ProbeEnv env = FastEnv(loop.get());
+  if (contexts != nullptr) env.contexts = contexts;
   if (timeouts.greeting != ProbeTimeouts{}.greeting) env.timeouts = timeouts;
   PolitenessOptions politeness;
   // Short, but long enough for the server to see the previous session's close before the next

@@ -61,8 +61,8 @@ class Fleet {
 ProbeEnv FastEnv(uv_loop_t* loop);
 
 // ProbeOne runs the plan against one simulated server and returns the facts; it runs the loop
-// until the prober is done and then closes the fleet.
+// until the prober is done and then closes the fleet. |contexts| defaults to Contexts().
 AddressFacts ProbeOne(TestLoop& loop, Fleet& fleet, sim::SimSmtpServer* server, PlanOptions plan,
-                      ProbeTimeouts timeouts = {});
+                      ProbeTimeouts timeouts = {}, const tls::ClientContexts* contexts = nullptr);
 
 }  // namespace mxsweep::testing
