@@ -1,5 +1,6 @@
 // engine_bench.cc: `mxsweep-bench-engine`, the end-to-end benchmarks. Every server runs in a
-// separate `mxsweep-sim-fleet` process on 127.63.0.0/16, so the CPU measured here is the client's.
+// separate `mxsweep-sim-fleet` process on 127.<net>.0.0/16 (bench_net.h: 63 unless
+// MXSWEEP_BENCH_NET says otherwise), so the CPU measured here is the client's.
 //
 //   mxsweep-bench-engine floor
 //   mxsweep-bench-engine engine  [--probes N] [--servers S] [--concurrency C] [--version 12|13] [--rounds R]
@@ -26,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_net.h"
 #include "bench/floor.h"
 #include "bench/proc_util.h"
 #include "bench/world.h"
@@ -50,9 +52,7 @@ size_t Flag(const std::map<std::string, std::string>& f, const std::string& k, s
   return it == f.end() ? def : std::stoul(it->second);
 }
 
-std::string ServerAddress(size_t i) {
-  return "127.63." + std::to_string(1 + i / 254) + "." + std::to_string(1 + i % 254);
-}
+std::string ServerAddress(size_t i) { return FleetAddress(i); }
 
 double RusageMicros() {
   rusage ru{};
@@ -277,7 +277,7 @@ int RunWorld(const std::map<std::string, std::string>& flags) {
   }
   std::vector<std::string> argv = {SelfDir() + "/../mxsweep", "scan", dir + "/domains.txt",
                                    "-o", dir + "/out.csv", "--force", "--allow-private",
-                                   "--resolver", std::string(kWorldDnsAddress)};
+                                   "--resolver", DnsAddress()};
   std::istringstream extra_in(extra);
   for (std::string a; extra_in >> a;) argv.push_back(a);
   std::string cmd;

@@ -5,9 +5,9 @@
 //                     [--greeting-delay-ms D] [--reply-delay-ms D]
 //   mxsweep-sim-fleet --world DOMAINS [--seed S] [--shard I --shards N] [--role dns|smtp|both]
 //
-// Servers listen on port 25 of 127.63.1.1, 127.63.1.2, ... (254 per /24). With --world the
+// Servers listen on port 25 of 127.<net>.1.1, 127.<net>.1.2, ... (254 per /24; bench_net.h). With --world the
 // process serves shard I of the synthetic internet of world.h (hosts whose index % N == I; shard
-// 0 also runs the DNS responder on 127.63.0.1:53). It prints "READY" on stdout once everything
+// 0 also runs the DNS responder on 127.<net>.0.1:53). It prints "READY" on stdout once everything
 // listens (--role dns: only the DNS responder; smtp: only servers), and on SIGTERM or SIGINT prints its counters to stderr and exits.
 #include <signal.h>
 #include <sys/resource.h>
@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_net.h"
 #include "bench/world.h"
 #include "sim/dns_responder.h"
 #include "sim/smtp_server.h"
@@ -137,9 +138,9 @@ int main(int argc, char** argv) {
           pref += 10;
         }
       }
-      int rc = dns->Start(bench::kWorldDnsAddress, 53);
+      int rc = dns->Start(bench::DnsAddress(), 53);
       if (rc != 0) {
-        std::fprintf(stderr, "mxsweep-sim-fleet: DNS on %s:53: %s\n", bench::kWorldDnsAddress, uv_strerror(rc));
+        std::fprintf(stderr, "mxsweep-sim-fleet: DNS on %s:53: %s\n", bench::DnsAddress().c_str(), uv_strerror(rc));
         return 1;
       }
       g_dns = dns.get();
@@ -168,7 +169,7 @@ int main(int argc, char** argv) {
   } else {
     for (size_t i = 0; i < a.servers; i++) {
       sim::SimServerConfig c;
-      c.address = "127.63." + std::to_string(1 + i / 254) + "." + std::to_string(1 + i % 254);
+      c.address = bench::FleetAddress(i);
       c.port = 25;
       c.host_name = "mx" + std::to_string(i) + ".fleet.sim";
       c.tls_versions = VersionBits(a.versions, i);

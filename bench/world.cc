@@ -1,16 +1,15 @@
 #include "bench/world.h"
 
+#include "bench/bench_net.h"
+
 #include <algorithm>
 #include <random>
 
 namespace mxsweep::bench {
 namespace {
 
-std::string HostAddress(size_t index) {
-  // 127.63.1.1 onwards, 254 hosts per /24; 127.63.0.x is kept for DNS.
-  size_t third = 1 + index / 254, fourth = 1 + index % 254;
-  return "127.63." + std::to_string(third) + "." + std::to_string(fourth);
-}
+// Hosts take the fleet's addresses (bench_net.h); 127.<net>.0.x is kept for DNS.
+std::string HostAddress(size_t index) { return FleetAddress(index); }
 
 // Class of an address under the EXO profile, as DESIGN.md §2 defines it.
 enum class Cls { kReady, kLegacyOnly, kTls13Only, kNoStartTls, kTempFail, kUnreachable };

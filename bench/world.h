@@ -24,7 +24,7 @@ enum class HostKind : uint8_t {
 
 struct WorldHost {
   std::string name;
-  std::string address;  // 127.63.x.y
+  std::string address;  // 127.<net>.x.y (bench_net.h)
   HostKind kind = HostKind::kOk;
   std::chrono::milliseconds greeting_delay{0};
   std::chrono::milliseconds reply_delay{0};  // round-trip latency added to every reply
@@ -43,10 +43,8 @@ struct World {
   std::vector<WorldDomain> domains;
 };
 
-// DNS server address of the world (port 53).
-inline constexpr char kWorldDnsAddress[] = "127.63.0.1";
-
-// MakeWorld generates |domains| domains. Hosts take consecutive addresses from 127.63.1.1.
+// MakeWorld generates |domains| domains. Hosts take consecutive fleet addresses (FleetAddress),
+// the DNS is at DnsAddress().
 World MakeWorld(size_t domains, uint64_t seed);
 
 // HostKindName for reports.
