@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 #include <uv.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@
 #include "scanner/smtp_session.h"
 #include "scanner/sweep.h"
 #include "scanner/verdict.h"
+#include "tls/client_hello.h"
+#include "tls/server_answer.h"
 
 namespace mxsweep {
 namespace {
@@ -235,6 +238,77 @@ void BM_Scheduler100kAdmitComplete(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kQueued));
 }
 BENCHMARK(BM_Scheduler100kAdmitComplete)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+// Raw hellos (tls/client_hello, tls/server_answer): what each hello-* probe builds and parses.
+// Secrets are drawn once for the builder: NewHelloSecrets is benchmarked on its own, since it
+// makes real X25519 and P-256 key pairs and dwarfs the encoding.
+void BM_ClientHelloBuild(benchmark::State& state) {
+  tls::ProbeKind kind = static_cast<tls::ProbeKind>(state.range(0));
+  tls::HelloOffer offer = tls::OfferFor(kind, "mx1.partner.example");
+  tls::HelloSecrets secrets;
+  if (!tls::NewHelloSecrets(&secrets)) state.SkipWithError("NewHelloSecrets failed");
+  std::string record;
+  for (auto _ : state) {
+    record.clear();
+    if (!tls::BuildClientHello(offer, secrets, &record)) state.SkipWithError("BuildClientHello failed");
+    benchmark::DoNotOptimize(record.data());
+  }
+  state.SetLabel(std::string(tls::ProbeKindName(kind)) + ", " + std::to_string(offer.cipher_suites.size()) +
+                 " suites, " + std::to_string(record.size()) + " bytes");
+}
+BENCHMARK(BM_ClientHelloBuild)
+    ->Arg(static_cast<int>(tls::ProbeKind::kHelloTls12))
+    ->Arg(static_cast<int>(tls::ProbeKind::kHelloTls13))
+    ->Arg(static_cast<int>(tls::ProbeKind::kHelloExo));
+
+void BM_NewHelloSecrets(benchmark::State& state) {
+  tls::HelloSecrets secrets;
+  for (auto _ : state) {
+    if (!tls::NewHelloSecrets(&secrets)) state.SkipWithError("NewHelloSecrets failed");
+    benchmark::DoNotOptimize(secrets.random.data());
+  }
+}
+BENCHMARK(BM_NewHelloSecrets);
+
+// HexFile reads one of the captured vectors of tests/data/hello (one hex line).
+std::string HexFile(const std::string& name) {
+  std::ifstream in(std::string(MXSWEEP_SOURCE_DIR) + "/tests/data/hello/" + name);
+  std::string hex, out;
+  std::getline(in, hex);
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  return out;
+}
+
+// What OpenSSL 3 answered a raw hello-TLS1.2 with (ServerHello, then its certificate records):
+// the parser reads the ServerHello and stops.
+void BM_ServerAnswerParse(benchmark::State& state) {
+  std::string bytes = HexFile(state.range(0) == 0 ? "tls12_ecdhe_gcm_server_hello.hex" : "tls13_server_hello.hex");
+  if (bytes.empty()) state.SkipWithError("test vector missing");
+  tls::ServerAnswer answer;
+  for (auto _ : state) {
+    tls::AnswerStatus status = tls::ParseServerAnswer(bytes, &answer);
+    if (status != tls::AnswerStatus::kServerHello) state.SkipWithError("not a ServerHello");
+    benchmark::DoNotOptimize(answer.cipher_suite);
+  }
+  state.SetLabel(state.range(0) == 0 ? "TLS 1.2 ServerHello" : "TLS 1.3 ServerHello");
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes.size()));
+}
+BENCHMARK(BM_ServerAnswerParse)->Arg(0)->Arg(1);
+
+// The same bytes arriving one at a time: the parser is re-run on the growing prefix, as the
+// probe does on each read.
+void BM_ServerAnswerParseBytewise(benchmark::State& state) {
+  std::string bytes = HexFile("tls12_ecdhe_gcm_server_hello.hex");
+  if (bytes.empty()) state.SkipWithError("test vector missing");
+  tls::ServerAnswer answer;
+  for (auto _ : state) {
+    for (size_t n = 1; n <= bytes.size(); n++) {
+      if (tls::ParseServerAnswer(std::string_view(bytes).substr(0, n), &answer) != tls::AnswerStatus::kNeedMore) break;
+    }
+    benchmark::DoNotOptimize(answer.cipher_suite);
+  }
+}
+BENCHMARK(BM_ServerAnswerParseBytewise);
 
 }  // namespace
 }  // namespace mxsweep

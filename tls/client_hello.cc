@@ -166,17 +166,41 @@ HelloOffer OfferFor(ProbeKind kind, std::string server_name) {
   return offer;
 }
 
+namespace {
+
+// KeyShares are the public halves of one X25519 and one P-256 key pair.
+struct KeyShares {
+  bool ok = false;
+  std::array<uint8_t, 32> x25519{};
+  std::array<uint8_t, 65> p256{};
+};
+
+KeyShares MakeKeyShares() {
+  KeyShares shares;
+  uint8_t x25519_private[32];
+  X25519_keypair(shares.x25519.data(), x25519_private);
+  OPENSSL_cleanse(x25519_private, sizeof(x25519_private));
+  bssl::UniquePtr<EC_KEY> key(EC_KEY_new_by_curve_name(NID_X9_62_prime256v1));
+  shares.ok = key && EC_KEY_generate_key(key.get()) &&
+              EC_POINT_point2oct(EC_KEY_get0_group(key.get()), EC_KEY_get0_public_key(key.get()),
+                                 POINT_CONVERSION_UNCOMPRESSED, shares.p256.data(), shares.p256.size(),
+                                 nullptr) == shares.p256.size();
+  return shares;
+}
+
+}  // namespace
+
 bool NewHelloSecrets(HelloSecrets* out) {
   RAND_bytes(out->random.data(), out->random.size());
   RAND_bytes(out->session_id.data(), out->session_id.size());
-  uint8_t x25519_private[32];
-  X25519_keypair(out->x25519_public.data(), x25519_private);
-  OPENSSL_cleanse(x25519_private, sizeof(x25519_private));
-  bssl::UniquePtr<EC_KEY> key(EC_KEY_new_by_curve_name(NID_X9_62_prime256v1));
-  if (!key || !EC_KEY_generate_key(key.get())) return false;
-  return EC_POINT_point2oct(EC_KEY_get0_group(key.get()), EC_KEY_get0_public_key(key.get()),
-                            POINT_CONVERSION_UNCOMPRESSED, out->p256_public.data(),
-                            out->p256_public.size(), nullptr) == out->p256_public.size();
+  // The key shares are made once per process. Their private halves are gone at once and no
+  // raw-hello probe ever derives a secret, so a fresh pair per hello would buy nothing and cost
+  // ~120 us of CPU each (bench/RESULTS.md, BM_NewHelloSecrets): more than the rest of the probe.
+  static const KeyShares shares = MakeKeyShares();
+  if (!shares.ok) return false;
+  out->x25519_public = shares.x25519;
+  out->p256_public = shares.p256;
+  return true;
 }
 
 bool BuildClientHello(const HelloOffer& offer, const HelloSecrets& secrets, std::string* out) {

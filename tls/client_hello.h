@@ -47,9 +47,9 @@ struct HelloSecrets {
   std::array<uint8_t, 65> p256_public{};     // uncompressed point
 };
 
-// NewHelloSecrets draws a fresh random, session id and real X25519 / P-256 public keys (the
-// private halves are dropped at once: the probe never completes a handshake). Returns false when
-// the library fails.
+// NewHelloSecrets draws a fresh random and session id, and gives real X25519 / P-256 public keys
+// made once per process (their private halves are dropped at once: the probe never completes a
+// handshake). Returns false when the library fails.
 bool NewHelloSecrets(HelloSecrets* out);
 
 // BuildClientHello writes one TLS record holding the ClientHello of |offer| to |*out|. Returns

@@ -2,6 +2,8 @@
 // parsed back), and the ServerHello/alert parser on answers captured from real servers
 // (tests/data/hello), whole, cut short, byte at a time, oversized and garbled.
 #include <gtest/gtest.h>
+#include <openssl/ec.h>
+#include <openssl/nid.h>
 
 #include <algorithm>
 #include <fstream>
@@ -171,6 +173,22 @@ INSTANTIATE_TEST_SUITE_P(
       name.erase(std::remove_if(name.begin(), name.end(), [](char c) { return !std::isalnum(c); }), name.end());
       return name;
     });
+
+// Every hello gets its own random and session id; the key shares are real points, made once.
+TEST(ClientHello, FreshRandomEveryHelloValidKeyShares) {
+  HelloSecrets a, b;
+  ASSERT_TRUE(NewHelloSecrets(&a));
+  ASSERT_TRUE(NewHelloSecrets(&b));
+  EXPECT_NE(a.random, b.random);
+  EXPECT_NE(a.session_id, b.session_id);
+  EXPECT_EQ(a.p256_public, b.p256_public);
+  EXPECT_EQ(a.x25519_public, b.x25519_public);
+  EXPECT_NE(a.x25519_public, decltype(a.x25519_public){});
+  bssl::UniquePtr<EC_GROUP> group(EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1));
+  bssl::UniquePtr<EC_POINT> point(EC_POINT_new(group.get()));
+  ASSERT_TRUE(EC_POINT_oct2point(group.get(), point.get(), a.p256_public.data(), a.p256_public.size(), nullptr));
+  EXPECT_EQ(EC_POINT_is_on_curve(group.get(), point.get(), nullptr), 1);
+}
 
 TEST(ClientHello, NoSniForAddressLiterals) {
   std::string built;
