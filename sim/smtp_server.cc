@@ -325,6 +325,7 @@ std::unique_ptr<SimSmtpServer> SimSmtpServer::Start(uv_loop_t* loop, const SimSe
   tls_config.refused_mask = static_cast<uint8_t>(~bits & ((1u << (highest + 1)) - 1) & ~((1u << lowest) - 1));
   tls_config.cipher_list = config.cipher_list;
   tls_config.chain_padding_bytes = config.chain_padding_bytes;
+  tls_config.unparsable_intermediate = config.unparsable_intermediate;
   tls::Credential credential = pki.Issue(config.cert, config.host_name);
   server->tls_ = tls::ServerContext::Create(credential, tls_config, error);
   if (!server->tls_) return nullptr;

@@ -58,6 +58,8 @@ struct SimServerConfig {
   std::string cipher_list;                 // TLS <= 1.2 suites, OpenSSL syntax; empty = default
   // Bytes of extra certificate chain (copies of the CA certificate) sent after the real chain.
   size_t chain_padding_bytes = 0;
+  // Send a chain whose second entry is DER but no certificate (ServerTlsConfig).
+  bool unparsable_intermediate = false;
 
   HostileMode hostile = HostileMode::kNone;
   std::chrono::milliseconds hostile_byte_interval{1000};  // kSlowGreeting

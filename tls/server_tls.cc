@@ -86,6 +86,22 @@ std::unique_ptr<ServerContext> ServerContext::Create(const Credential& credentia
       }
     }
   }
+  if (config.unparsable_intermediate) {
+    // SEQUENCE { INTEGER 0 }: well-formed DER, not a certificate. The chain is given as buffers,
+    // which the library sends without parsing.
+    static const uint8_t kNotACertificate[] = {0x30, 0x03, 0x02, 0x01, 0x00};
+    uint8_t* leaf_der = nullptr;
+    int leaf_len = i2d_X509(credential.cert.get(), &leaf_der);
+    bssl::UniquePtr<uint8_t> leaf_owner(leaf_der);
+    bssl::UniquePtr<CRYPTO_BUFFER> leaf(
+        leaf_len > 0 ? CRYPTO_BUFFER_new(leaf_der, static_cast<size_t>(leaf_len), nullptr) : nullptr);
+    bssl::UniquePtr<CRYPTO_BUFFER> junk(CRYPTO_BUFFER_new(kNotACertificate, sizeof(kNotACertificate), nullptr));
+    CRYPTO_BUFFER* chain[] = {leaf.get(), junk.get()};
+    if (!leaf || !junk || !SSL_CTX_set_chain_and_key(ctx, chain, 2, credential.key.get(), nullptr)) {
+      *error = "cannot set an unparsable chain";
+      return nullptr;
+    }
+  }
   if (!config.cipher_list.empty() && !SSL_CTX_set_strict_cipher_list(ctx, config.cipher_list.c_str())) {
     *error = "bad cipher list: " + config.cipher_list;
     return nullptr;

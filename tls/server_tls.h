@@ -24,6 +24,9 @@ struct ServerTlsConfig {
   // Extra certificate chain to send: copies of the issuer (CA) certificate after the real chain
   // until they add up to at least this many bytes. For tests of a client's chain bound.
   size_t chain_padding_bytes = 0;
+  // Send, after the leaf, an "intermediate" that is DER but no certificate: for tests of a
+  // client that parses the chain only after the handshake.
+  bool unparsable_intermediate = false;
 };
 
 // ServerContext is an immutable SSL_CTX with one credential, shared by all connections of one

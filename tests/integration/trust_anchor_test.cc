@@ -98,6 +98,26 @@ TEST(TrustAnchors, SystemAnchorsDoNotTrustTheTestCa) {
   EXPECT_TRUE(f.certificate->name_matches);
 }
 
+// The handshake needs only the leaf's key, so a chain with an entry X.509 cannot read still
+// completes; the summary says which certificate it could not read instead of verifying.
+TEST(TrustAnchors, UnparsableIntermediateIsAFactNotAFailure) {
+  TestLoop loop;
+  Fleet fleet(loop.get());
+  sim::SimServerConfig config;
+  config.host_name = "mx.junk-chain.test";
+  config.unparsable_intermediate = true;
+  AddressFacts f = ProbeOne(loop, fleet, fleet.Start(config), PlanOptions{});
+  ASSERT_FALSE(f.probes.empty());
+  EXPECT_EQ(f.probes.front().status, ProbeStatus::kAccepted) << f.probes.front().detail;
+  ASSERT_TRUE(f.certificate.has_value());
+  EXPECT_EQ(f.certificate->chain_length, 2);
+  EXPECT_FALSE(f.certificate->chain_valid);
+  EXPECT_EQ(f.certificate->chain_error, "certificate 2 of the chain cannot be parsed");
+  // The leaf itself was read.
+  EXPECT_EQ(f.certificate->sans, std::vector<std::string>{"mx.junk-chain.test"});
+  EXPECT_TRUE(f.certificate->name_matches);
+}
+
 // FirstSystemAnchor reads one certificate of /etc/ssl/certs under its hashed name, or null.
 bssl::UniquePtr<X509> FirstSystemAnchor() {
   DIR* d = opendir("/etc/ssl/certs");
