@@ -4,7 +4,7 @@
 //
 //   mxsweep-bench-engine floor
 //   mxsweep-bench-engine engine  [--probes N] [--servers S] [--concurrency C] [--version 12|13] [--rounds R]
-//                                [--floor 0|1] [--floor-every K]
+//                                [--floor 0|1] [--floor-every K] [--floor-alone 0|1]
 //   mxsweep-bench-engine waiting [--sessions N] [--servers S]
 //   mxsweep-bench-engine world   [--domains N] [--shards K] [--seed S] [--dir DIR]
 //   mxsweep-bench-engine peers   [--hosts K] [--skip-testssl 1]
@@ -141,7 +141,8 @@ int RunEngine(const std::map<std::string, std::string>& flags) {
   bool with_floor = Flag(flags, "--floor", 1) != 0;
   // The floor measured alone, before the fleet starts, for reference: the ratio uses the floor
   // sampled between the probes (InterleavedFloor), which ran under the probes' conditions.
-  if (with_floor) {
+  // --floor-alone 0 skips it (under valgrind it would take minutes).
+  if (with_floor && Flag(flags, "--floor-alone", 1) != 0) {
     Floor alone = MeasureFloor();
     std::printf("(floor above measured alone, fleet idle: %.1f us per ECDSA probe)\n", alone.ecdsa_probe());
   }
