@@ -5,6 +5,7 @@
 
 #include "output/csv_writer.h"
 #include "output/sanitize.h"
+#include "tls/cert_name.h"
 
 namespace mxsweep {
 namespace {
@@ -80,7 +81,9 @@ std::string CertificateProblems(const DomainResult& r) {
     const tls::CertificateSummary& c = *f.certificate;
     std::vector<std::string> problems;
     if (c.expired) problems.push_back("expired " + c.not_after);
-    if (!c.name_matches) problems.push_back("name mismatch");
+    // The address was probed under its first MX name; judge the certificate against this
+    // domain's MX name, which may be another one (shared hosting).
+    if (!tls::CertificateNamesHost(c, a.host)) problems.push_back("name mismatch");
     if (c.self_signed) {
       problems.push_back("self-signed");
     } else if (!c.chain_valid && !c.expired) {

@@ -113,8 +113,13 @@ std::string HostTable(const AddressFacts& f) {
   if (f.exo_evidence == Evidence::kServerHelloOnly) out += "  exo:      ready on ServerHello evidence only\n";
   if (f.certificate) {
     const tls::CertificateSummary& c = *f.certificate;
+    // The text shows the first few names; the JSON record has all of them.
+    constexpr size_t kSansShown = 10;
     std::string sans;
-    for (const std::string& s : c.sans) sans += (sans.empty() ? "" : ",") + output::SanitizeText(s, 100);
+    for (size_t i = 0; i < c.sans.size() && i < kSansShown; i++) {
+      sans += (sans.empty() ? "" : ",") + output::SanitizeText(c.sans[i], 100);
+    }
+    if (c.sans.size() > kSansShown) sans += " (+" + std::to_string(c.sans.size() - kSansShown) + " more)";
     std::snprintf(line, sizeof(line), "  cert:     %s  (%s %d, %s)\n",
                   output::SanitizeText(c.subject, 150).c_str(), c.key_type.c_str(), c.key_bits,
                   c.signature_algorithm.c_str());

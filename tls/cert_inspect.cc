@@ -13,12 +13,17 @@
 #include <ctime>
 #include <string>
 
+#include "tls/cert_name.h"
+
 namespace mxsweep::tls {
 namespace {
 
-// Certificate names come from strangers; bound what we keep of them.
+// Certificate names come from strangers; bound what we keep of them. A DNS name is at most 253
+// bytes. Shared-hosting certificates can carry hundreds of SANs, and the name check of every MX
+// host reaching the address runs over them later (tls/cert_name.h), so the bound is generous.
 constexpr size_t kMaxNameBytes = 256;
-constexpr size_t kMaxSans = 50;
+constexpr size_t kMaxSans = 1000;
+constexpr size_t kMaxCommonNames = 8;
 
 std::string NameToString(const X509_NAME* name) {
   if (name == nullptr) return "";
@@ -54,21 +59,34 @@ std::string KeyTypeName(int id) {
   }
 }
 
-void ReadSans(X509* leaf, CertificateSummary* out) {
-  bssl::UniquePtr<GENERAL_NAMES> names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(leaf, NID_subject_alt_name, nullptr, nullptr)));
-  if (!names) return;
-  for (size_t i = 0; i < sk_GENERAL_NAME_num(names.get()) && out->sans.size() < kMaxSans; i++) {
-    const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names.get(), i);
-    if (gn->type != GEN_DNS) continue;
-    const ASN1_STRING* s = gn->d.dNSName;
-    size_t len = static_cast<size_t>(ASN1_STRING_length(s));
-    out->sans.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
-                           len < kMaxNameBytes ? len : kMaxNameBytes);
-  }
+std::string BoundedString(const ASN1_STRING* s) {
+  size_t len = static_cast<size_t>(ASN1_STRING_length(s));
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                     len < kMaxNameBytes ? len : kMaxNameBytes);
 }
 
 }  // namespace
+
+void ReadLeafNames(X509* leaf, CertificateSummary* out) {
+  bssl::UniquePtr<GENERAL_NAMES> names(static_cast<GENERAL_NAMES*>(
+      X509_get_ext_d2i(leaf, NID_subject_alt_name, nullptr, nullptr)));
+  for (size_t i = 0; names && i < sk_GENERAL_NAME_num(names.get()) && out->sans.size() < kMaxSans; i++) {
+    const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names.get(), i);
+    if (gn->type == GEN_DNS) out->sans.push_back(BoundedString(gn->d.dNSName));
+  }
+  const X509_NAME* subject = X509_get_subject_name(leaf);
+  for (int i = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+       i >= 0 && out->common_names.size() < kMaxCommonNames;
+       i = X509_NAME_get_index_by_NID(subject, NID_commonName, i)) {
+    const ASN1_STRING* cn = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, i));
+    unsigned char* utf8 = nullptr;
+    int len = ASN1_STRING_to_UTF8(&utf8, cn);
+    if (len < 0) continue;
+    out->common_names.emplace_back(reinterpret_cast<const char*>(utf8),
+                                   static_cast<size_t>(len) < kMaxNameBytes ? len : kMaxNameBytes);
+    OPENSSL_free(utf8);
+  }
+}
 
 std::string CertTimeToIso(const X509* cert, bool not_after) {
   return TimeToIso(not_after ? X509_get0_notAfter(cert) : X509_get0_notBefore(cert));
@@ -108,7 +126,7 @@ CertificateSummary InspectPeerChain(const SSL* ssl, X509_STORE* store, const std
   out.issuer = NameToString(X509_get_issuer_name(leaf));
   out.not_before = CertTimeToIso(leaf, false);
   out.not_after = CertTimeToIso(leaf, true);
-  ReadSans(leaf, &out);
+  ReadLeafNames(leaf, &out);
 
   bssl::UniquePtr<EVP_PKEY> key(X509_get_pubkey(leaf));
   if (key) {
@@ -140,10 +158,7 @@ CertificateSummary InspectPeerChain(const SSL* ssl, X509_STORE* store, const std
   }
   ERR_clear_error();
 
-  if (!host_name.empty()) {
-    out.name_matches =
-        X509_check_host(leaf, host_name.data(), host_name.size(), 0, nullptr) == 1;
-  }
+  out.name_matches = CertificateNamesHost(out, host_name);
   return out;
 }
 

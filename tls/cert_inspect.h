@@ -16,6 +16,10 @@ namespace mxsweep::tls {
 // current time, and checks the leaf against |host_name| (an address literal never matches).
 CertificateSummary InspectPeerChain(const SSL* ssl, X509_STORE* store, const std::string& host_name);
 
+// ReadLeafNames fills |out->sans| (DNS subjectAltNames) and |out->common_names| from |leaf|,
+// bounded (a certificate's names come from strangers).
+void ReadLeafNames(X509* leaf, CertificateSummary* out);
+
 // AsnTimeToIso renders an ASN1_TIME as "YYYY-MM-DDTHH:MM:SSZ"; returns "" when unreadable.
 std::string CertTimeToIso(const X509* cert, bool not_after);
 

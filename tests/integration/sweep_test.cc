@@ -37,6 +37,7 @@ class ListSource : public DomainSource {
 struct SweepRun {
   std::vector<DomainResult> results;
   std::vector<std::string> csv_rows;
+  std::vector<std::string> cert_problems;  // CertificateProblems of each result, in order
   // Copies of each result's address facts (the results point into the sweep, gone by now).
   std::vector<std::vector<AddressFacts>> facts;
   SweepStats stats;
@@ -71,6 +72,7 @@ SweepRun RunSweep(TestLoop& loop, const std::string& dns_server, uint16_t port,
                 run.facts.emplace_back();
                 for (const DomainAddress& a : r.addresses) run.facts.back().push_back(*a.facts);
                 run.csv_rows.push_back(DomainCsvRow(r, {}));
+                run.cert_problems.push_back(CertificateProblems(r));
               },
               [&] {
                 run.max_in_flight_seen = scheduler.max_in_flight_seen();
@@ -176,6 +178,38 @@ TEST(Sweep, SharedHostsAreProbedOncePolitely) {
           << "gap between sessions to " << s->config().host_name;
     }
   }
+}
+
+// Shared hosting: two MX names, one address, one certificate. The address is probed once, under
+// whichever name the sweep met first; each domain's name check must still be against its own MX
+// name, whichever that was.
+TEST(Sweep, EachDomainsMxNameIsCheckedAgainstTheSharedCertificate) {
+  TestLoop loop;
+  Fleet fleet(loop.get());
+  sim::DnsResponder dns(loop.get());
+  ASSERT_EQ(dns.Start("127.58.0.9", 0), 0);
+  sim::SimServerConfig config;
+  config.address = "127.58.2.1";
+  config.host_name = "mx.provider.test";  // the certificate names this one only
+  sim::SimSmtpServer* server = fleet.Start(config);
+  ASSERT_NE(server, nullptr);
+  dns.zone().AddA("mx.provider.test", config.address);
+  dns.zone().AddA("mail.customer.test", config.address);
+  dns.zone().AddMx("customer.test", 10, "mail.customer.test");
+  dns.zone().AddMx("provider.test", 10, "mx.provider.test");
+  dns.zone().AddMx("customer2.test", 10, "mail.customer.test");
+  SweepRun run = RunSweep(loop, dns.address(), server->port(),
+                          {"customer.test", "provider.test", "customer2.test"}, PolitenessOptions{}, [&] {
+                            fleet.CloseAll();
+                            dns.Close(nullptr);
+                          });
+  ASSERT_EQ(run.results.size(), 3u);
+  EXPECT_EQ(run.stats.addresses, 1u) << "one address, probed once for all three domains";
+  std::map<std::string, std::string> problems;
+  for (size_t i = 0; i < run.results.size(); i++) problems[run.results[i].entry.domain] = run.cert_problems[i];
+  EXPECT_EQ(problems["customer.test"].find("mail.customer.test: name mismatch"), 0u) << problems["customer.test"];
+  EXPECT_EQ(problems["customer2.test"].find("mail.customer.test: name mismatch"), 0u) << problems["customer2.test"];
+  EXPECT_EQ(problems["provider.test"].find("name mismatch"), std::string::npos) << problems["provider.test"];
 }
 
 TEST(Sweep, TempFailBackOffIsBounded) {
