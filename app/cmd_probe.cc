@@ -2,6 +2,7 @@
 // servers, all at once on one loop (the politeness rules still hold per address).
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "app/loop_util.h"
 #include "app/options.h"
@@ -74,21 +75,28 @@ int RunProbe(ProbeOptions& options) {
   prober.tempfail_backoff = std::chrono::milliseconds(static_cast<int64_t>(common.tempfail_backoff * 1000));
   Scheduler scheduler(loop.get(), common.politeness);
 
-  std::vector<AddressFacts> results(targets.size());
+  // Each address is printed as soon as it and every address before it are done: the output keeps
+  // the order of the command line, and a long probe (a greet-pausing server, a tempfail retry)
+  // holds back only what follows it, not what finished before it.
+  std::vector<std::optional<AddressFacts>> results(targets.size());
+  size_t printed = 0;
+  auto print_ready = [&] {
+    for (; printed < results.size() && results[printed]; printed++) {
+      const AddressFacts& facts = *results[printed];
+      std::string text = options.json ? HostJson(facts) + "\n" : HostTable(facts) + "\n";
+      std::fwrite(text.data(), 1, text.size(), stdout);
+    }
+    std::fflush(stdout);
+  };
   size_t remaining = targets.size();
   for (size_t i = 0; i < targets.size(); i++) {
     ProbeAddress(env, scheduler, prober, targets[i], [&, i](AddressFacts facts) {
       results[i] = std::move(facts);
+      print_ready();
       if (--remaining == 0) scheduler.Close(nullptr);
     });
   }
   uv_run(loop.get(), UV_RUN_DEFAULT);
-
-  for (const AddressFacts& facts : results) {
-    std::string text = options.json ? HostJson(facts) + "\n" : HostTable(facts) + "\n";
-    std::fwrite(text.data(), 1, text.size(), stdout);
-  }
-  std::fflush(stdout);
   // A host that did not resolve or was refused still fails the command, after the others ran.
   return failure;
 }

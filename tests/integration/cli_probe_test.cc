@@ -1,8 +1,16 @@
 // `mxsweep probe` as a user runs it: exit codes, the table, and the JSONL contract.
 #include <gtest/gtest.h>
 
-#include <cstdio>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
 
 #include "tests/integration/external_server.h"
 #include "tests/integration/test_fleet.h"
@@ -77,6 +85,41 @@ TEST_F(CliProbe, TableByDefault) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("accepted: TLS1.0"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("version-refused"), std::string::npos) << r.out;
+}
+
+// A finished address is printed while a later one is still waiting for its greeting: the
+// second address listens but never accepts, so its probe ends only at --greeting-timeout.
+TEST_F(CliProbe, EachAddressIsPrintedWhenItIsDone) {
+  std::string silent = NextLoopbackAddress();
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<uint16_t>(std::stoi(port_)));
+  ASSERT_EQ(inet_pton(AF_INET, silent.c_str(), &sa.sin_addr), 1);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)), 0) << silent;
+  ASSERT_EQ(listen(fd, 16), 0);
+  std::string cmd = std::string(MXSWEEP_BINARY) + " probe " + address_ + " " + silent + " --port " + port_ +
+                    " --allow-private --per-address-gap 0.05 --json --versions TLS1.0 --greeting-timeout 4";
+  auto start = std::chrono::steady_clock::now();
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::vector<std::pair<std::string, double>> lines;  // each line and when it arrived (s)
+  char buf[65536];
+  while (std::fgets(buf, sizeof(buf), p) != nullptr) {
+    std::chrono::duration<double> at = std::chrono::steady_clock::now() - start;
+    lines.emplace_back(buf, at.count());
+  }
+  std::chrono::duration<double> total = std::chrono::steady_clock::now() - start;
+  int status = pclose(p);
+  close(fd);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].first.find("\"ip\":\"" + address_ + "\""), std::string::npos) << lines[0].first;
+  EXPECT_NE(lines[1].first.find("greeting-timeout"), std::string::npos) << lines[1].first;
+  EXPECT_GE(total.count(), 4.0) << "the silent address waits out its greeting timeout";
+  EXPECT_LT(lines[0].second, total.count() - 2.0)
+      << "the first address was printed at " << lines[0].second << " s, the run ended at " << total.count() << " s";
 }
 
 TEST(CliProbeErrors, ExitCodes) {
