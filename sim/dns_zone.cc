@@ -32,7 +32,16 @@ void WriteOpt(dns::Writer* w) {
 
 }  // namespace
 
-void DnsZone::Add(std::string_view name, Rr rr) { records_[Canonical(name)].push_back(std::move(rr)); }
+void DnsZone::Add(std::string_view name, Rr rr) {
+  std::string owner = Canonical(name);
+  // Every proper parent of an owner name exists (an empty non-terminal, when it has no records
+  // of its own). Kept as a set so Exists is a lookup: a scan of the whole zone per NXDOMAIN made
+  // the DNS responder the bound of the 1M-domain benchmark.
+  for (size_t dot = owner.find('.'); dot != std::string::npos; dot = owner.find('.', dot + 1)) {
+    if (dot + 1 < owner.size()) parents_.insert(owner.substr(dot + 1));
+  }
+  records_[owner].push_back(std::move(rr));
+}
 
 void DnsZone::AddMx(std::string_view name, uint16_t preference, std::string_view target) {
   Add(name, Rr{dns::kTypeMx, preference, Canonical(target), {}});
@@ -75,16 +84,7 @@ void DnsZone::ResetCounts() {
 }
 
 bool DnsZone::Exists(const std::string& name) const {
-  if (records_.count(name) != 0 || faults_.count(name) != 0) return true;
-  // An empty non-terminal (a parent of a name with records) exists too: NODATA, not NXDOMAIN.
-  std::string suffix = "." + name;
-  for (const auto& entry : records_) {
-    const std::string& n = entry.first;
-    if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      return true;
-    }
-  }
-  return false;
+  return records_.count(name) != 0 || faults_.count(name) != 0 || parents_.count(name) != 0;
 }
 
 bool DnsZone::Answer(const uint8_t* query, size_t length, size_t max_size,

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <unordered_set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -65,6 +66,7 @@ class DnsZone {
 
   std::map<std::string, std::vector<Rr>> records_;
   std::map<std::string, DnsFault> faults_;
+  std::unordered_set<std::string> parents_;  // proper parents of every owner in records_
   std::map<std::pair<std::string, uint16_t>, size_t> counts_;
   size_t total_queries_ = 0;
 };
