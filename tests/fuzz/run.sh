@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(smtp_reply smtp_session domain_input dns_wire)
+[ ${#targets[@]} -gt 0 ] || targets=(smtp_reply smtp_session domain_input dns_wire cert_name)
 build=${FUZZ_BUILD:-build-fuzz}
 out=${FUZZ_OUT:-$build/out}
 

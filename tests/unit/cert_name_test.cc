@@ -14,10 +14,11 @@
 namespace mxsweep::tls {
 namespace {
 
-TEST(DnsPatternMatches, ExactNamesIgnoreCaseAndOneTrailingDot) {
+TEST(DnsPatternMatches, ExactNamesIgnoreCaseAndTheHostsTrailingDot) {
   EXPECT_TRUE(DnsPatternMatches("mx.example.com", "mx.example.com"));
   EXPECT_TRUE(DnsPatternMatches("MX.Example.COM", "mx.example.com"));
   EXPECT_TRUE(DnsPatternMatches("mx.example.com", "mx.example.com."));
+  EXPECT_FALSE(DnsPatternMatches("*.example.com.", "mx.example.com")) << "malformed: literal only";
   EXPECT_FALSE(DnsPatternMatches("mx.example.com", "mx2.example.com"));
   EXPECT_FALSE(DnsPatternMatches("mx.example.com", "example.com"));
   EXPECT_FALSE(DnsPatternMatches("", "example.com"));
@@ -38,6 +39,8 @@ TEST(DnsPatternMatches, WildcardIsOneWholeLeftmostLabel) {
   EXPECT_FALSE(DnsPatternMatches("*.*.example.com", "a.b.example.com"));
   EXPECT_FALSE(DnsPatternMatches("mx.*.example.com", "mx.a.example.com"));
   EXPECT_FALSE(DnsPatternMatches("*", "localhost"));
+  EXPECT_FALSE(DnsPatternMatches("*.exa_mple.com", "mx.exa_mple.com")) << "a wildcard over a malformed name";
+  EXPECT_FALSE(DnsPatternMatches("*.-bad.example.com", "mx.-bad.example.com"));
 }
 
 TEST(CertificateNamesHost, SansWinOverTheCommonName) {
@@ -51,6 +54,10 @@ TEST(CertificateNamesHost, SansWinOverTheCommonName) {
   EXPECT_TRUE(CertificateNamesHost(cert, "customer7.hosting.example.net"));
   EXPECT_FALSE(CertificateNamesHost(cert, "192.0.2.1")) << "an address literal never matches";
   EXPECT_FALSE(CertificateNamesHost(cert, ""));
+
+  CertificateSummary described;
+  described.common_names = {"Mail Server"};
+  EXPECT_FALSE(CertificateNamesHost(described, "Mail Server")) << "a description, not a name";
 }
 
 // A certificate in memory with the given CNs and DNS SANs; nothing checks its signature.
@@ -85,12 +92,15 @@ TEST(CertificateNamesHost, AgreesWithX509CheckHost) {
       {{}, {"*.com", "mx*.example.org", "*.*.example.net"}},
       {{}, {"MX.EXAMPLE.COM", "mx2.example.com"}},
       {{}, {"*.mail.protection.example.net"}},
+      {{}, {"*.exa_mple.com", "*.-bad.example.com", "mx_1.example.com"}},
+      {{"*.example.com."}, {}},
   };
   const std::vector<std::string> hosts = {
       "mx.example.com",   "MX.example.com", "mail.example.com", "example.com",
       "a.mx.example.com", "example.org",    "mx1.example.org",  "a.b.example.net",
       "mx2.example.com",  "other.example.org", "customer-com.mail.protection.example.net",
       "mail.protection.example.net", "xn--bcher-kva.example.com", "mx_1.example.com",
+      "mx.exa_mple.com", "a.-bad.example.com", "Mail Server", "*.example.com",
   };
   for (const auto& [cns, sans] : certs) {
     bssl::UniquePtr<X509> x509 = MakeCert(cns, sans);
