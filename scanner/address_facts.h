@@ -42,6 +42,8 @@ struct ProbeRecord {
   int alert = -1;             // TLS alert received from the server, -1 when none
   std::chrono::milliseconds duration{0};
   bool connected = false;     // a TCP connection was made for this probe
+  bool tls_attempted = false; // STARTTLS got its 220: the status is the answer to a ClientHello
+                              // (a reset or timeout then is TLS's, not the network's)
 };
 
 // AddressClass is how one address counts towards a domain verdict (DESIGN.md §2).

@@ -66,7 +66,9 @@ class Prober : public std::enable_shared_from_this<Prober> {
       Next(Scheduler::Clock::now() + wait);
       return;
     }
+    // The retry budget is per probe (README: "retry that probe this many times").
     retry_kind_.reset();
+    tempfail_retries_ = 0;
     facts_.probes.push_back(record);
     Next();
   }

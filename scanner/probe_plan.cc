@@ -37,6 +37,28 @@ bool IsHandshakeFailure(ProbeStatus s) {
   }
 }
 
+// Unanswered reports whether |r| ended before the server said anything about TLS: the network
+// or the server's load (421, no greeting, refused connection, a reset before STARTTLS), not an
+// answer to a ClientHello or to STARTTLS.
+bool Unanswered(const ProbeRecord& r) {
+  if (r.tls_attempted) return false;
+  switch (r.status) {
+    case ProbeStatus::kTempFail:
+    case ProbeStatus::kGreetingTimeout:
+    case ProbeStatus::kGreetingRefused:
+    case ProbeStatus::kConnectRefused:
+    case ProbeStatus::kConnectTimeout:
+    case ProbeStatus::kConnectError:
+    case ProbeStatus::kReset:
+    case ProbeStatus::kTimeout:
+    case ProbeStatus::kClosed:
+    case ProbeStatus::kProtocolError:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // MayHideAcceptance reports whether a BoringSSL probe's failure could mean "no suite BoringSSL
 // has" rather than "not this version": handshake_failure, a close or reset mid-handshake, another
 // alert. Only a raw hello offering every suite can tell. A refused version (alert
@@ -228,6 +250,12 @@ void Classify(AddressFacts* facts) {
       case ProbeStatus::kStartTlsRefused:
         reached_tls = true;  // STARTTLS was advertised and TLS was tried
         break;
+      case ProbeStatus::kReset:
+      case ProbeStatus::kTimeout:
+      case ProbeStatus::kClosed:
+        // A reset, stall or close after STARTTLS's 220 is the server's answer to a ClientHello.
+        if (r.tls_attempted) reached_tls = true;
+        break;
       case ProbeStatus::kNoStartTls: no_starttls = true; break;
       case ProbeStatus::kTempFail: tempfail = true; break;
       case ProbeStatus::kTargetRefused:
@@ -290,6 +318,24 @@ void Classify(AddressFacts* facts) {
     facts->cls = AddressClass::kTempFail;
   } else {
     facts->cls = AddressClass::kUnreachable;
+  }
+
+  // TLS 1.3, or TLS 1.2 with a suite EXO does not offer, seen by auto alone is a question the
+  // next probe (EXO's offer, or a forced TLS 1.2) must answer. When no later probe reached TLS
+  // (a 421 after the retries, a greeting timeout, a refused connection: a rate-limiting server),
+  // the question is open: the address is not probed, rather than "TLS 1.3 only".
+  bool auto_only = facts->cls == AddressClass::kTls13Only || facts->cls == AddressClass::kNoSharedCipher;
+  bool later_answered = false, later_unanswered = false;
+  for (const ProbeRecord& r : facts->probes) {
+    if (r.kind == tls::ProbeKind::kAuto || r.status == ProbeStatus::kSkipped) continue;
+    if (Unanswered(r)) {
+      later_unanswered = true;
+    } else {
+      later_answered = true;
+    }
+  }
+  if (auto_only && later_unanswered && !later_answered) {
+    facts->cls = tempfail ? AddressClass::kTempFail : AddressClass::kUnreachable;
   }
 }
 

@@ -271,6 +271,7 @@ class Probe {
     facts_.greeting = smtp_.greeting();
     facts_.ehlo_ok = smtp_.ehlo_ok();
     facts_.starttls_advertised = smtp_.starttls_advertised();
+    record_.tls_attempted = facts_.reached_tls;
     // The SSL object can go now; the record holds what it told us.
     if (handshake_) handshake_->Release();
     uv_timer_stop(&timer_);

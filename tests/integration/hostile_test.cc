@@ -224,6 +224,9 @@ TEST(Hostile, ResetInTheMiddleOfTheHandshakeIsReset) {
   config.hostile = sim::HostileMode::kResetInHandshake;
   HostileRun run = RunHostile(config);
   ExpectEnds(run, ProbeStatus::kReset, "", kTlsHeapBound);
+  // A reset on the ClientHello is TLS's answer, not the network's: the address counts, as broken.
+  EXPECT_TRUE(run.facts.probes.front().tls_attempted) << Describe(run);
+  EXPECT_EQ(run.facts.cls, AddressClass::kTlsBroken) << Describe(run);
 }
 
 TEST(Hostile, GarbageTlsRecordsFailTheHandshake) {

@@ -223,5 +223,56 @@ TEST(ProbePlan, VersionRefusedNeedsNoSecondOpinion) {
   EXPECT_EQ(done.size(), 5u) << "auto + four forced versions, no hello twins";
 }
 
+// A rate-limiting server: auto completes, then every later connection gets 421 (after the
+// retries) or no greeting. What auto saw alone cannot say "TLS 1.3 only" or "no EXO suite".
+TEST(ProbePlanClassify, AutoAloneThenTempFailIsNotProbed) {
+  AddressFacts f;
+  f.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kAccepted, tls::kTls13, 0x1301),
+              Rec(ProbeKind::kExo12, ProbeStatus::kTempFail)};
+  Classify(&f);
+  EXPECT_EQ(f.cls, AddressClass::kTempFail);
+  EXPECT_EQ(f.accepted_versions, std::vector<uint16_t>{tls::kTls13}) << "what was seen stays on record";
+
+  AddressFacts g;
+  g.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kAccepted, tls::kTls12, 0xCCA8),
+              Rec(ProbeKind::kExo12, ProbeStatus::kGreetingTimeout)};
+  Classify(&g);
+  EXPECT_EQ(g.cls, AddressClass::kUnreachable);
+}
+
+TEST(ProbePlanClassify, AutoThenAnAnswerStillDecides) {
+  AddressFacts f;
+  f.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kAccepted, tls::kTls13, 0x1301),
+              Rec(ProbeKind::kExo12, ProbeStatus::kVersionRefused),
+              Rec(ProbeKind::kLegacy, ProbeStatus::kTempFail)};
+  Classify(&f);
+  EXPECT_EQ(f.cls, AddressClass::kTls13Only) << "EXO's offer was refused: that is an answer";
+
+  AddressFacts g;
+  ProbeRecord stalled = Rec(ProbeKind::kExo12, ProbeStatus::kTimeout);
+  stalled.tls_attempted = true;  // the server went silent on the ClientHello
+  g.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kAccepted, tls::kTls13, 0x1301), stalled};
+  Classify(&g);
+  EXPECT_EQ(g.cls, AddressClass::kTls13Only);
+}
+
+TEST(ProbePlanClassify, ResetsAfterStartTlsAreBrokenTlsNotUnreachable) {
+  AddressFacts f;
+  for (ProbeKind kind : {ProbeKind::kAuto, ProbeKind::kExo12, ProbeKind::kHelloAuto}) {
+    ProbeRecord r = Rec(kind, ProbeStatus::kReset);
+    r.tls_attempted = true;
+    f.probes.push_back(r);
+  }
+  Classify(&f);
+  EXPECT_EQ(f.cls, AddressClass::kTlsBroken);
+
+  AddressFacts g;  // the same resets before STARTTLS: the network's, not TLS's
+  for (ProbeKind kind : {ProbeKind::kAuto, ProbeKind::kExo12, ProbeKind::kHelloAuto}) {
+    g.probes.push_back(Rec(kind, ProbeStatus::kReset));
+  }
+  Classify(&g);
+  EXPECT_EQ(g.cls, AddressClass::kUnreachable);
+}
+
 }  // namespace
 }  // namespace mxsweep
