@@ -114,6 +114,11 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
     std::fprintf(stderr, "mxsweep scan: %s\n", error.c_str());
     return kExitUsage;
   }
+  if (options.max_domains_in_flight == 0) {
+    // Zero would start no domain and end at once with an empty report.
+    std::fprintf(stderr, "mxsweep scan: --max-domains-in-flight must be at least 1\n");
+    return kExitUsage;
+  }
   if (!common.notice.empty()) std::fprintf(stderr, "mxsweep scan: %s\n", common.notice.c_str());
   ExcludeList exclude;
   if (!options.exclude_file.empty()) {

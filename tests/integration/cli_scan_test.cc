@@ -136,6 +136,13 @@ TEST(CliScan, UnreadableInputIsAUsageError) {
   EXPECT_NE(r.err.find("/nonexistent/list.txt"), std::string::npos);
 }
 
+TEST(CliScan, ZeroDomainsInFlightIsAUsageError) {
+  Result r = RunMxsweep("scan - -o - --max-domains-in-flight 0", "example.com\n");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("--max-domains-in-flight"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "") << "nothing written, not even a header";
+}
+
 TEST(CliDemo, WritesEveryVerdict) {
   std::string dir = MakeTempDir();
   Result r = RunMxsweep("demo -o " + dir + "/demo.csv");
