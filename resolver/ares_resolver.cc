@@ -408,7 +408,10 @@ void AresResolverImpl::OnMxAnswer(std::shared_ptr<MxJob> job, const Outcome& out
         host.is_cname = !h.canonical_name.empty();
         r.hosts.push_back(std::move(host));
       } else {
-        r.status = DnsStatus::kNoData;
+        // No MX and no address is a domain without mail; no MX and a failed address lookup
+        // (timeout, SERVFAIL) is a DNS error that a rescan may get past.
+        bool no_address = h.status == DnsStatus::kNoData || h.status == DnsStatus::kNxDomain;
+        r.status = no_address ? DnsStatus::kNoData : h.status;
         r.detail = "no MX; address lookup: " + std::string(DnsStatusName(h.status));
         if (!h.detail.empty()) r.detail += " (" + h.detail + ")";
       }

@@ -73,6 +73,14 @@ void DnsZone::SetFault(std::string_view name, DnsFault fault) {
   }
 }
 
+void DnsZone::SetTypeFault(std::string_view name, uint16_t type, DnsFault fault) {
+  if (fault == DnsFault::kNone) {
+    type_faults_.erase({Canonical(name), type});
+  } else {
+    type_faults_[{Canonical(name), type}] = fault;
+  }
+}
+
 size_t DnsZone::QueryCount(std::string_view name, uint16_t type) const {
   auto it = counts_.find({Canonical(name), type});
   return it == counts_.end() ? 0 : it->second;
@@ -132,15 +140,20 @@ bool DnsZone::Answer(const uint8_t* query, size_t length, size_t max_size,
 
   ++total_queries_;
   ++counts_[{question.name, question.type}];
-  auto fault = faults_.find(question.name);
-  if (fault != faults_.end() && fault->second == DnsFault::kDrop) return false;
+  DnsFault fault = DnsFault::kNone;
+  if (auto it = faults_.find(question.name); it != faults_.end()) {
+    fault = it->second;
+  } else if (auto typed = type_faults_.find({question.name, question.type}); typed != type_faults_.end()) {
+    fault = typed->second;
+  }
+  if (fault == DnsFault::kDrop) return false;
 
   reply.qdcount = 1;
   reply.arcount = edns ? 1 : 0;
   std::vector<const Rr*> answer_rrs;
   std::vector<std::string> owners;
-  if (fault != faults_.end()) {
-    reply.flags |= fault->second == DnsFault::kServFail ? dns::kRcodeServFail : dns::kRcodeRefused;
+  if (fault != DnsFault::kNone) {
+    reply.flags |= fault == DnsFault::kServFail ? dns::kRcodeServFail : dns::kRcodeRefused;
     reply.flags &= ~dns::kFlagAa;
   } else if (question.klass != dns::kClassIn) {
     reply.flags |= dns::kRcodeRefused;  // we hold no data in any other class

@@ -39,6 +39,9 @@ class DnsZone {
   void AddCname(std::string_view name, std::string_view target);
   // SetFault makes every query for exactly |name| fail as |fault| (kNone clears it).
   void SetFault(std::string_view name, DnsFault fault);
+  // SetTypeFault makes only queries for |name| and |type| fail (an authoritative server that
+  // drops AAAA queries, say); the name's other types answer normally.
+  void SetTypeFault(std::string_view name, uint16_t type, DnsFault fault);
 
   // Answer builds the reply to one query message. |max_size| is the transport's limit (512 for
   // plain UDP, the advertised EDNS size if the query carries OPT, 65535 for TCP): a longer
@@ -66,6 +69,7 @@ class DnsZone {
 
   std::map<std::string, std::vector<Rr>> records_;
   std::map<std::string, DnsFault> faults_;
+  std::map<std::pair<std::string, uint16_t>, DnsFault> type_faults_;
   std::unordered_set<std::string> parents_;  // proper parents of every owner in records_
   std::map<std::pair<std::string, uint16_t>, size_t> counts_;
   size_t total_queries_ = 0;

@@ -188,6 +188,18 @@ TEST_F(ResolverTest, NoDataWhenNoMxAndNoAddress) {
   EXPECT_TRUE(r.hosts.empty());
 }
 
+TEST_F(ResolverTest, NoMxAndAFailedAddressLookupIsADnsError) {
+  // MX NODATA (the name has an address record type that fails), then the implicit-MX lookup of
+  // A and AAAA: one SERVFAILs, the other has nothing. Not "no mail": a rescan may succeed.
+  zone().AddA("www.flaky.test", "127.0.0.1");  // flaky.test exists (empty non-terminal)
+  zone().SetTypeFault("flaky.test", dns::kTypeA, DnsFault::kServFail);
+  MakeResolver();
+  MxResult r = Mx("flaky.test");
+  EXPECT_EQ(r.status, DnsStatus::kServFail) << r.detail;
+  EXPECT_NE(r.detail.find("no MX; address lookup"), std::string::npos) << r.detail;
+  EXPECT_TRUE(r.hosts.empty());
+}
+
 TEST_F(ResolverTest, ServFail) {
   zone().SetFault("broken.test", DnsFault::kServFail);
   MakeResolver();
