@@ -1,6 +1,8 @@
 // cmd_probe.cc: `mxsweep probe HOST...` — every probe against every address of a few mail
 // servers, all at once on one loop (the politeness rules still hold per address).
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <optional>
 
@@ -80,13 +82,16 @@ int RunProbe(ProbeOptions& options) {
   // holds back only what follows it, not what finished before it.
   std::vector<std::optional<AddressFacts>> results(targets.size());
   size_t printed = 0;
+  int write_error = 0;  // the first errno of a failed write (a full disk, a closed pipe)
   auto print_ready = [&] {
     for (; printed < results.size() && results[printed]; printed++) {
       const AddressFacts& facts = *results[printed];
       std::string text = options.json ? HostJson(facts) + "\n" : HostTable(facts) + "\n";
-      std::fwrite(text.data(), 1, text.size(), stdout);
+      if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() && write_error == 0) {
+        write_error = errno != 0 ? errno : EIO;
+      }
     }
-    std::fflush(stdout);
+    if (std::fflush(stdout) != 0 && write_error == 0) write_error = errno != 0 ? errno : EIO;
   };
   size_t remaining = targets.size();
   for (size_t i = 0; i < targets.size(); i++) {
@@ -97,6 +102,10 @@ int RunProbe(ProbeOptions& options) {
     });
   }
   uv_run(loop.get(), UV_RUN_DEFAULT);
+  if (write_error != 0) {
+    std::fprintf(stderr, "mxsweep probe: cannot write the results: %s\n", std::strerror(write_error));
+    return kExitError;
+  }
   // A host that did not resolve or was refused still fails the command, after the others ran.
   return failure;
 }

@@ -9,6 +9,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -78,6 +81,17 @@ TEST_F(CliProbe, VersionsOptionPicksTheProbes) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("\"connections\":2"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("\"probe\":\"TLS1.1\""), std::string::npos) << r.out;
+}
+
+TEST_F(CliProbe, AFullOutputIsAnError) {
+  std::string cmd = std::string(MXSWEEP_BINARY) + " probe " + address_ + " --port " + port_ +
+                    " --allow-private --per-address-gap 0.05 --json --versions TLS1.0 > /dev/full 2>" + dir_ + "/err";
+  int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  std::ifstream err(dir_ + "/err");
+  std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("cannot write the results"), std::string::npos) << text;
 }
 
 TEST_F(CliProbe, TableByDefault) {
