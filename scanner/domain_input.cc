@@ -274,6 +274,39 @@ LineKind ParseDomainLine(std::string_view line, std::string* out_domain, InputEr
   return LineKind::kDomain;
 }
 
+namespace {
+
+// EndsInsideQuotedField reports whether |record| stops inside a quoted field, so that the
+// record goes on past the line break. Only a quote that opens a field counts: a stray quote in an
+// unquoted field (acme.example,3.5" disk) is that record's error, not a reason to swallow the
+// lines after it.
+bool EndsInsideQuotedField(std::string_view record) {
+  size_t i = 0;
+  while (true) {
+    while (i < record.size() && record[i] == ' ') i++;
+    if (i < record.size() && record[i] == '"') {
+      i++;
+      while (true) {
+        if (i >= record.size()) return true;
+        if (record[i] == '"') {
+          if (i + 1 < record.size() && record[i + 1] == '"') {
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        i++;
+      }
+    }
+    while (i < record.size() && record[i] != ',') i++;
+    if (i >= record.size()) return false;
+    i++;  // the comma
+  }
+}
+
+}  // namespace
+
 bool ParseCsvRecord(std::string_view record, std::vector<std::string>* fields,
                     std::string* message) {
   fields->clear();
@@ -469,20 +502,16 @@ DomainReader::Result DomainReader::Next(DomainEntry* out, InputError* err) {
     if (csv_mode_) {
       std::string_view text = Trim(line);
       if (text.empty() || text.front() == '#') continue;
-      // A quoted field may hold line breaks: an odd number of quotes so far means the record
-      // goes on. Doubled quotes inside a field keep the count even.
+      // A quoted field may hold line breaks: a record that ends inside one goes on.
       std::string record = std::move(line);
-      size_t quotes = 0;
-      for (char c : record) quotes += c == '"';
       bool cut = false;
-      while (quotes % 2 == 1) {
+      while (EndsInsideQuotedField(record)) {
         std::string more;
         if (!ReadLine(&more, &too_long)) break;
         if (too_long || record.size() + 1 + more.size() > options_.max_line_bytes) {
           cut = true;
           break;
         }
-        for (char c : more) quotes += c == '"';
         record += '\n';
         record += more;
       }

@@ -262,6 +262,26 @@ TEST(DomainInput, CsvQuotedFieldSpanningLinesAndDuplicates) {
   EXPECT_EQ(all.duplicates, 1u);
 }
 
+TEST(DomainInput, CsvStrayQuoteLosesOnlyItsOwnRow) {
+  // A quote inside an unquoted field opens nothing: that row is an error, the next rows stand.
+  ReadAll all = Read(
+      "domain,note\n"
+      "a.example,fine\n"
+      "b.example,3.5\" disk\n"
+      "c.example,fine\n"
+      "d.example,\"quoted, with comma\"\n"
+      "e.example,fine\n");
+  EXPECT_TRUE(all.csv);
+  ASSERT_EQ(all.entries.size(), 4u);
+  EXPECT_EQ(all.entries[0].domain, "a.example");
+  EXPECT_EQ(all.entries[1].domain, "c.example");
+  EXPECT_EQ(all.entries[1].line, 4u);
+  EXPECT_EQ(all.entries[2].columns[0].second, "quoted, with comma");
+  EXPECT_EQ(all.entries[3].domain, "e.example");
+  ASSERT_EQ(all.errors.size(), 1u);
+  EXPECT_EQ(all.errors[0].line, 3u);
+}
+
 TEST(DomainInput, CsvDetection) {
   // A header named "domain" alone is a one-column CSV, not an error.
   ReadAll single = Read("DOMAIN\nexample.com\n");
