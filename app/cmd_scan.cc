@@ -1,4 +1,6 @@
 // cmd_scan.cc: `mxsweep scan LIST` — the sweep: domains in, outreach CSV out.
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +12,7 @@
 #include <memory>
 #include <unordered_set>
 
+#include "app/background_source.h"
 #include "app/loop_util.h"
 #include "app/options.h"
 #include "output/file_sink.h"
@@ -65,6 +68,35 @@ class ReaderSource : public DomainSource {
   std::function<void(const DomainReader&)> on_first_;
   const std::unordered_set<std::string>* already_done_;
   size_t resumed_ = 0;
+};
+
+// HeaderOnFirstPull runs |on_first| on the loop the first time |inner| yields an entry or its
+// end: the input's form (and so the CSV header) is known by then.
+class HeaderOnFirstPull : public DomainSource {
+ public:
+  HeaderOnFirstPull(DomainSource& inner, std::function<void()> on_first)
+      : inner_(inner), on_first_(std::move(on_first)) {}
+  bool Next(DomainEntry* out) override {
+    bool more = inner_.Next(out);
+    RunFirst();
+    return more;
+  }
+  SourcePull Pull(DomainEntry* out) override {
+    SourcePull pull = inner_.Pull(out);
+    if (pull != SourcePull::kLater) RunFirst();
+    return pull;
+  }
+
+ private:
+  void RunFirst() {
+    if (!on_first_) return;
+    auto first = std::move(on_first_);
+    on_first_ = nullptr;
+    first();
+  }
+
+  DomainSource& inner_;
+  std::function<void()> on_first_;
 };
 
 std::vector<std::string> CarriedColumns(const DomainReader& reader) {
@@ -135,18 +167,50 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
 
   std::ifstream file;
   std::istream* in = input_override;
+  // A pipe, a terminal or a socket is read on a thread of its own (app/background_source.h);
+  // a regular file never makes the loop wait long and is read in place.
+  std::unique_ptr<CancellableInput> piped;
+  int input_fd = -1;
   if (in == nullptr) {
     if (options.input == "-") {
-      in = &std::cin;
+      input_fd = STDIN_FILENO;
     } else {
-      file.open(options.input);
-      if (!file) {
+      input_fd = open(options.input.c_str(), O_RDONLY | O_CLOEXEC);
+      if (input_fd < 0) {
         std::fprintf(stderr, "mxsweep scan: cannot read %s: %s\n", options.input.c_str(), std::strerror(errno));
         return kExitUsage;
       }
-      in = &file;
+    }
+    struct stat st;
+    if (fstat(input_fd, &st) == 0 && S_ISREG(st.st_mode)) {
+      if (options.input == "-") {
+        in = &std::cin;
+      } else {
+        file.open(options.input);
+        close(input_fd);
+        input_fd = -1;
+        if (!file) {
+          std::fprintf(stderr, "mxsweep scan: cannot read %s: %s\n", options.input.c_str(), std::strerror(errno));
+          return kExitUsage;
+        }
+        in = &file;
+      }
+    } else {
+      piped = CancellableInput::Create(input_fd, &error);
+      if (!piped) {
+        std::fprintf(stderr, "mxsweep scan: %s\n", error.c_str());
+        return kExitError;
+      }
+      in = &piped->stream();
     }
   }
+  // The descriptor of a named pipe stays open for the whole scan; closed on every return.
+  struct FdCloser {
+    int fd;
+    ~FdCloser() {
+      if (fd > STDIN_FILENO) close(fd);
+    }
+  } input_closer{input_fd};
 
   // --resume: cut what a killed run left half-written and learn which domains are done.
   output::CsvResumeState resume;
@@ -249,8 +313,20 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
       if (sweep) sweep->Stop();
     }
   };
-  ReaderSource source(in, input_override ? "input" : options.input, write_header,
+  // Piped input: the reader runs on its thread, and the header (which may stop the sweep) is
+  // written on the loop when the first entry, or the end, is pulled.
+  ReaderSource source(in, input_override ? "input" : options.input, piped ? std::function<void(const DomainReader&)>() : write_header,
                       options.resume ? &resume.keys : nullptr);
+  std::unique_ptr<BackgroundSource> background;
+  std::unique_ptr<HeaderOnFirstPull> header_hook;
+  DomainSource* sweep_source = &source;
+  if (piped) {
+    background = std::make_unique<BackgroundSource>(loop, source, [&] {
+      if (sweep) sweep->InputReady();
+    });
+    header_hook = std::make_unique<HeaderOnFirstPull>(*background, [&] { write_header(source.reader()); });
+    sweep_source = header_hook.get();
+  }
 
   auto started = Clock::now();
   bool tty = isatty(STDERR_FILENO);
@@ -261,6 +337,10 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
   uv_signal_init(loop, &sigterm);
 
   auto finished = [&] {
+    if (background) {
+      piped->Cancel();  // a stopped sweep reads no further: do not wait for the producer
+      background->Stop();
+    }
     uv_close(reinterpret_cast<uv_handle_t*>(&progress), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sigint), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sigterm), nullptr);
@@ -269,7 +349,7 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
     if (after_sweep) after_sweep();
   };
   sweep = std::make_unique<Sweep>(
-      env, *dns, scheduler, config, source,
+      env, *dns, scheduler, config, *sweep_source,
       [&](const DomainResult& result) {
         if (write_failed) return;
         if (!csv->WriteLine(DomainCsvRow(result, carried), &sink_error)) {
@@ -338,9 +418,16 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
     uv_unref(reinterpret_cast<uv_handle_t*>(&progress));
   }
 
+  if (background) background->Start();
   sweep->Start();
   uv_run(loop, UV_RUN_DEFAULT);
   bool interrupted = signal_state.count > 1;
+  if (background) {
+    // Already done when the sweep finished; after a second Ctrl-C it is not, and the summary
+    // below reads the reader's counts.
+    piped->Cancel();
+    background->Stop();
+  }
 
   if (!header_written && !write_failed) write_header(source.reader());
   if (!csv->Close(&sink_error) || (hosts && !hosts->Close(&sink_error))) {

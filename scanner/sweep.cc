@@ -75,7 +75,9 @@ void Sweep::Fill() {
   filling_ = true;
   while (!stopped_ && !input_done_ && in_flight_ < config_.max_domains_in_flight) {
     DomainEntry entry;
-    if (!source_.Next(&entry)) {
+    SourcePull pull = source_.Pull(&entry);
+    if (pull == SourcePull::kLater) break;  // InputReady() comes back here
+    if (pull == SourcePull::kEnd) {
       input_done_ = true;
       break;
     }
@@ -87,6 +89,11 @@ void Sweep::Fill() {
   } else {
     MaybeFinishStopped();
   }
+}
+
+void Sweep::InputReady() {
+  if (finished_) return;
+  Fill();
 }
 
 void Sweep::StartDomain(DomainEntry entry) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -36,11 +37,23 @@ struct SweepConfig {
   size_t max_domains_in_flight = 20000;
 };
 
-// DomainSource yields the domains to sweep; Next returns false at the end of the input.
+enum class SourcePull : uint8_t {
+  kEntry,  // *out holds the next domain
+  kLater,  // none ready yet: the source calls Sweep::InputReady() when one is
+  kEnd,    // the input is over
+};
+
+// DomainSource yields the domains to sweep.
 class DomainSource {
  public:
   virtual ~DomainSource() = default;
+  // Next returns the next domain, or false at the end of the input. It may block.
   virtual bool Next(DomainEntry* out) = 0;
+  // Pull is what the sweep calls, on the loop. A source whose reads can block for long (a pipe
+  // from a slow producer) answers kLater instead: a blocked loop would let every session's timer
+  // expire while the bytes it waits for sit unread. The default is Next, for lists in memory and
+  // regular files.
+  virtual SourcePull Pull(DomainEntry* out) { return Next(out) ? SourcePull::kEntry : SourcePull::kEnd; }
 };
 
 struct DomainAddress {
@@ -89,6 +102,8 @@ class Sweep {
   // time out), every domain whose addresses are then all done gets its verdict, and the others
   // are abandoned unreported. |on_finished| runs after that, from the loop.
   void Stop();
+  // InputReady resumes reading after the source answered kLater.
+  void InputReady();
 
   // set_on_address registers the AddressDone callback (before Start).
   void set_on_address(AddressDone on_address) { on_address_ = std::move(on_address); }

@@ -1,8 +1,12 @@
 // `mxsweep scan` and `mxsweep demo` as a user runs them: stdin to stdout, carried columns, bad
 // lines, no overwrite without --force, the summary, exit codes.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <chrono>
 
 #include <fstream>
 #include <sstream>
@@ -99,6 +103,110 @@ TEST(CliScan, StdinToStdoutWithCarriedColumnsAndBadLines) {
   EXPECT_NE(r.err.find("line 3:"), std::string::npos) << "bad line reported with its number: " << r.err;
   EXPECT_NE(r.err.find("2 domains"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("LEGACY_ONLY"), std::string::npos) << "summary per verdict: " << r.err;
+}
+
+// PipedScan runs `mxsweep scan - -o -` with its stdin and stdout on pipes the test holds, so the
+// test can pace the input like a slow producer and watch the rows arrive.
+class PipedScan {
+ public:
+  explicit PipedScan(const std::string& args) {
+    int in[2], out[2];
+    if (pipe(in) != 0 || pipe(out) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(in[0], STDIN_FILENO);
+      dup2(out[1], STDOUT_FILENO);
+      close(in[0]);
+      close(in[1]);
+      close(out[0]);
+      close(out[1]);
+      execl("/bin/sh", "sh", "-c", ("exec " + std::string(MXSWEEP_BINARY) + " scan - -o - " + args + " 2>/dev/null").c_str(),
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    to_child_ = in[1];
+    from_child_ = out[0];
+  }
+  ~PipedScan() {
+    CloseInput();
+    if (from_child_ >= 0) close(from_child_);
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  bool started() const { return pid_ > 0; }
+  void Write(const std::string& text) { ASSERT_EQ(write(to_child_, text.data(), text.size()), static_cast<ssize_t>(text.size())); }
+  void CloseInput() {
+    if (to_child_ >= 0) close(to_child_);
+    to_child_ = -1;
+  }
+  // ReadUntil reads the child's stdout until |needle| appears or |timeout| passes.
+  bool ReadUntil(const std::string& needle, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (out_.find(needle) == std::string::npos) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{from_child_, POLLIN, 0};
+      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+      char buf[4096];
+      ssize_t n = read(from_child_, buf, sizeof(buf));
+      if (n <= 0) return out_.find(needle) != std::string::npos;
+      out_.append(buf, n);
+    }
+    return true;
+  }
+  // Wait returns the exit code, or -1 when the child did not exit within |timeout|.
+  int Wait(std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return -1;
+  }
+  pid_t pid() const { return pid_; }
+  const std::string& out() const { return out_; }
+
+ private:
+  pid_t pid_ = -1;
+  int to_child_ = -1;
+  int from_child_ = -1;
+  std::string out_;
+};
+
+// A producer that pauses: rows for the domains already read arrive while the pipe is idle (the
+// loop does not sit in a blocking read), the header first.
+TEST(CliScan, PipedInputIsSweptWhileTheProducerPauses) {
+  BackgroundWorld world;
+  PipedScan scan(world.ScanArgs());
+  ASSERT_TRUE(scan.started());
+  scan.Write("domain,owner\nmodern.demo,alice\n");
+  ASSERT_TRUE(scan.ReadUntil("modern.demo,OK", std::chrono::seconds(20)))
+      << "no row while the input is open and idle; got: " << scan.out();
+  EXPECT_EQ(scan.out().rfind("domain,verdict,", 0), 0u) << "the header comes first: " << scan.out();
+  EXPECT_NE(scan.out().find(",owner,scan_time"), std::string::npos) << scan.out();
+  scan.Write("oldbox.demo,bob\n");
+  scan.CloseInput();
+  EXPECT_EQ(scan.Wait(std::chrono::seconds(30)), 0);
+  ASSERT_TRUE(scan.ReadUntil("oldbox.demo,", std::chrono::seconds(5))) << scan.out();
+}
+
+// Ctrl-C while the producer is idle: the sweep stops without waiting for more input.
+TEST(CliScan, InterruptWhileThePipeIsIdle) {
+  BackgroundWorld world;
+  PipedScan scan(world.ScanArgs());
+  ASSERT_TRUE(scan.started());
+  scan.Write("modern.demo\n");
+  ASSERT_TRUE(scan.ReadUntil("modern.demo,OK", std::chrono::seconds(20))) << scan.out();
+  kill(scan.pid(), SIGINT);
+  EXPECT_EQ(scan.Wait(std::chrono::seconds(10)), 130) << "the input pipe is still open";
 }
 
 TEST(CliScan, RefusesToOverwriteWithoutForce) {
