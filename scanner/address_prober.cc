@@ -1,6 +1,7 @@
 #include "scanner/address_prober.h"
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 
 namespace mxsweep {
@@ -105,7 +106,16 @@ class Prober : public std::enable_shared_from_this<Prober> {
 }  // namespace
 
 std::string AddressKey(const IpAddress& ip, uint16_t port) {
-  if (ip.family == AF_INET6) return "[" + ip.ToString() + "]:" + std::to_string(port);
+  if (ip.family == AF_INET6) {
+    // ::ffff:a.b.c.d reaches a.b.c.d over IPv4: one machine, one key, one session at a time.
+    static const uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::memcmp(ip.bytes.data(), kMappedPrefix, sizeof(kMappedPrefix)) == 0) {
+      const uint8_t* v4 = ip.bytes.data() + 12;
+      return std::to_string(v4[0]) + "." + std::to_string(v4[1]) + "." + std::to_string(v4[2]) + "." +
+             std::to_string(v4[3]) + ":" + std::to_string(port);
+    }
+    return "[" + ip.ToString() + "]:" + std::to_string(port);
+  }
   return ip.ToString() + ":" + std::to_string(port);
 }
 

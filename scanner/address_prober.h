@@ -28,7 +28,8 @@ struct AddressTarget {
   std::string host_name;  // the MX name, for SNI and the certificate check
 };
 
-// AddressKey is the scheduler key of an address: "ip:port" ("[v6]:port" for IPv6).
+// AddressKey is the scheduler and dedup key of an address: "ip:port" ("[v6]:port" for IPv6;
+// an IPv4-mapped IPv6 address gets its IPv4 key, since it reaches the same machine).
 std::string AddressKey(const IpAddress& ip, uint16_t port);
 
 // ProbeAddress runs |options.plan| against |target|. |done| runs once, on the loop, with the

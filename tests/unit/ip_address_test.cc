@@ -1,4 +1,5 @@
 #include "resolver/ip_address.h"
+#include "scanner/address_prober.h"
 
 #include <gtest/gtest.h>
 
@@ -50,6 +51,22 @@ TEST(IpAddress, PublicAddressesAreNotSpecial) {
   EXPECT_EQ(RangeOf("172.32.0.1"), "");
   EXPECT_EQ(RangeOf("2a00:1450:4001::1"), "");
   EXPECT_EQ(RangeOf("::ffff:8.8.4.4"), "");
+}
+
+}  // namespace
+}  // namespace mxsweep
+
+namespace mxsweep {
+namespace {
+
+TEST(AddressKey, MappedIpv6SharesTheIpv4Key) {
+  IpAddress v4, mapped, v6;
+  ASSERT_TRUE(IpAddress::Parse("192.0.2.10", &v4));
+  ASSERT_TRUE(IpAddress::Parse("::ffff:192.0.2.10", &mapped));
+  ASSERT_TRUE(IpAddress::Parse("2001:db8::a", &v6));
+  EXPECT_EQ(AddressKey(v4, 25), "192.0.2.10:25");
+  EXPECT_EQ(AddressKey(mapped, 25), "192.0.2.10:25") << "one machine: one lane, one probe";
+  EXPECT_EQ(AddressKey(v6, 25), "[2001:db8::a]:25");
 }
 
 }  // namespace
