@@ -3,7 +3,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -37,6 +39,10 @@ bool CommonOptions::Validate(std::string* error) {
       !ToMillis(command_timeout, "command-timeout", &timeouts.command, error) ||
       !ToMillis(handshake_timeout, "handshake-timeout", &timeouts.handshake, error) ||
       !ToMillis(session_timeout, "session-timeout", &timeouts.session, error)) {
+    return false;
+  }
+  if (!ca_file.empty() && access(ca_file.c_str(), R_OK) != 0) {
+    *error = "--ca-file " + ca_file + ": " + std::strerror(errno);
     return false;
   }
   if (concurrency == 0) {

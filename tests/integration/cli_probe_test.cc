@@ -142,6 +142,9 @@ TEST(CliProbeErrors, ExitCodes) {
   EXPECT_EQ(Mxsweep("probe").exit_code, 2);
   EXPECT_EQ(Mxsweep("probe 127.0.0.1 --port 0 --allow-private").exit_code, 2);
   EXPECT_EQ(Mxsweep("probe 127.0.0.1 --versions TLS9 --allow-private").exit_code, 2);
+  CommandResult ca = Mxsweep("probe 127.0.0.1 --allow-private --ca-file /nonexistent/ca.pem");
+  EXPECT_EQ(ca.exit_code, 2) << "an unreadable --ca-file is a bad argument: " << ca.out;
+  EXPECT_NE(ca.out.find("/nonexistent/ca.pem"), std::string::npos) << ca.out;
   EXPECT_EQ(Mxsweep("probe no-such-name.invalid --resolver 127.0.0.1:9").exit_code, 3);
   CommandResult r = Mxsweep("probe 127.0.0.1");
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << "one-line error: " << r.out;
