@@ -11,6 +11,8 @@ struct Sweep::AddressState {
   // with the first domain that finishes with them.
   bool reported = true;
   std::vector<DomainState*> waiters;
+  // The domains that led here until the address was reported (the hosts JSONL line); not kept
+  // after that: a provider's address is met by hundreds of thousands of domains.
   std::vector<std::string> domains;
 };
 
@@ -132,7 +134,8 @@ void Sweep::OnMx(DomainState* domain, const resolver::MxResult& mx) {
       // Domains are unique and this loop adds all of one domain's addresses at once, so a
       // repeat (two MX names on one address) can only be the last entry. A search of the whole
       // list was quadratic: a provider hosting 220k domains cost ~1,400 s of CPU at 1M domains.
-      if (address->domains.empty() || address->domains.back() != domain->entry.domain) {
+      bool listing = !address->done || !address->reported;
+      if (listing && (address->domains.empty() || address->domains.back() != domain->entry.domain)) {
         address->domains.push_back(domain->entry.domain);
       }
       domain->addresses.emplace_back(host.name, address);
@@ -154,7 +157,6 @@ Sweep::AddressState* Sweep::AddressFor(const IpAddress& ip, const std::string& h
   auto state = std::make_unique<AddressState>();
   AddressState* address = state.get();
   addresses_.emplace(key, std::move(state));
-  address_order_.push_back(address);
   stats_.addresses++;
 
   AddressTarget target{ip, config_.port, host};
@@ -193,6 +195,7 @@ void Sweep::OnAddressDone(AddressState* address) {
   stats_.addresses_done++;
   stats_.connections += static_cast<size_t>(address->facts.connections);
   if (on_address_) on_address_(address->facts, address->domains);
+  std::vector<std::string>().swap(address->domains);
   std::vector<DomainState*> waiters = std::move(address->waiters);
   address->waiters.clear();
   for (DomainState* domain : waiters) {
@@ -209,6 +212,7 @@ void Sweep::FinishDomain(DomainState* domain) {
     if (!address->reported) {
       address->reported = true;
       if (on_address_) on_address_(address->facts, address->domains);
+      std::vector<std::string>().swap(address->domains);
     }
     result.addresses.push_back({host, &address->facts});
     outcomes.push_back(OutcomeOf(address->facts, host));
@@ -225,13 +229,6 @@ void Sweep::FinishDomain(DomainState* domain) {
   in_flight_--;
   if (on_domain_) on_domain_(result);
   Fill();
-}
-
-void Sweep::ForEachAddress(
-    const std::function<void(const AddressFacts&, const std::vector<std::string>&)>& visit) const {
-  for (const AddressState* address : address_order_) {
-    if (address->done) visit(address->facts, address->domains);
-  }
 }
 
 }  // namespace mxsweep

@@ -113,9 +113,6 @@ class Sweep {
 
   const SweepStats& stats() const { return stats_; }
 
-  // ForEachAddress visits every address met, with the domains that used it, in first-seen order.
-  void ForEachAddress(
-      const std::function<void(const AddressFacts&, const std::vector<std::string>&)>& visit) const;
 
  private:
   struct AddressState;
@@ -151,7 +148,6 @@ class Sweep {
   std::vector<DomainState*> live_;  // domains in flight (for Stop to abandon)
   SweepStats stats_;
   std::unordered_map<std::string, std::unique_ptr<AddressState>> addresses_;
-  std::vector<AddressState*> address_order_;
 };
 
 }  // namespace mxsweep
