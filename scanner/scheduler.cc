@@ -53,9 +53,27 @@ void Scheduler::Release(const std::string& key) {
   Schedule(&lane, now);
   if (lane.queue.empty() && !lane.busy) {
     // Idle lanes keep only their gap; forget them once it cannot matter.
-    if (options_.per_address_gap.count() == 0) lanes_.erase(it);
+    if (options_.per_address_gap.count() == 0) {
+      lanes_.erase(it);
+    } else {
+      idle_.push_back({lane.next_allowed, key});
+    }
   }
+  ForgetIdleLanes(now);
   ArmTimer(now);
+}
+
+void Scheduler::ForgetIdleLanes(Clock::time_point now) {
+  while (!idle_.empty() && idle_.front().until <= now) {
+    auto it = lanes_.find(idle_.front().key);
+    // Still idle and past its gap: nothing refers to it (only scheduled lanes sit in ready_ or
+    // delayed_). A lane that got work since is skipped; its next release queues it again.
+    if (it != lanes_.end() && !it->second.busy && !it->second.scheduled && it->second.queue.empty() &&
+        it->second.next_allowed <= now) {
+      lanes_.erase(it);
+    }
+    idle_.pop_front();
+  }
 }
 
 void Scheduler::RefillTokens(Clock::time_point now) {
@@ -76,6 +94,7 @@ void Scheduler::Pump() {
   }
   Clock::time_point now = Clock::now();
   RefillTokens(now);
+  ForgetIdleLanes(now);
   while (!delayed_.empty() && delayed_.top().when <= now) {
     Lane* lane = delayed_.top().lane;
     delayed_.pop();

@@ -60,6 +60,8 @@ class Scheduler {
   size_t in_flight() const { return in_flight_; }
   size_t max_in_flight_seen() const { return max_in_flight_seen_; }
   size_t waiting() const { return waiting_; }
+  // lane_count: addresses the scheduler remembers (busy, queued, or inside their gap).
+  size_t lane_count() const { return lanes_.size(); }
 
  private:
   struct Pending {
@@ -77,12 +79,17 @@ class Scheduler {
     Lane* lane;
     bool operator>(const Delayed& o) const { return when > o.when; }
   };
+  struct Idle {
+    Clock::time_point until;  // the lane's gap ends then
+    std::string key;
+  };
 
   Clock::time_point EligibleAt(const Lane& lane) const;
   void Schedule(Lane* lane, Clock::time_point now);
   void Pump();
   void RefillTokens(Clock::time_point now);
   void ArmTimer(Clock::time_point now);
+  void ForgetIdleLanes(Clock::time_point now);
 
   uv_loop_t* loop_;
   PolitenessOptions options_;
@@ -93,6 +100,10 @@ class Scheduler {
   std::unordered_map<std::string, Lane> lanes_;
   std::deque<Lane*> ready_;
   std::priority_queue<Delayed, std::vector<Delayed>, std::greater<Delayed>> delayed_;
+  // Lanes released with nothing queued, in release order (= gap-end order: the gap is one
+  // value). A sweep meets each address for a few sessions and then never again; without this,
+  // every address ever met would keep its lane.
+  std::deque<Idle> idle_;
   size_t in_flight_ = 0;
   size_t max_in_flight_seen_ = 0;
   size_t waiting_ = 0;
