@@ -1,9 +1,6 @@
 // `mxsweep probe` as a user runs it: exit codes, the table, and the JSONL contract.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -105,14 +102,9 @@ TEST_F(CliProbe, TableByDefault) {
 // second address listens but never accepts, so its probe ends only at --greeting-timeout.
 TEST_F(CliProbe, EachAddressIsPrintedWhenItIsDone) {
   std::string silent = NextLoopbackAddress();
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(static_cast<uint16_t>(std::stoi(port_)));
-  ASSERT_EQ(inet_pton(AF_INET, silent.c_str(), &sa.sin_addr), 1);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)), 0) << silent;
-  ASSERT_EQ(listen(fd, 16), 0);
+  uint16_t port = static_cast<uint16_t>(std::stoi(port_));  // probe takes one --port for all
+  int fd = ListenWithoutAccepting(silent, &port, 16);
+  ASSERT_GE(fd, 0) << silent;
   std::string cmd = std::string(MXSWEEP_BINARY) + " probe " + address_ + " " + silent + " --port " + port_ +
                     " --allow-private --per-address-gap 0.05 --json --versions TLS1.0 --greeting-timeout 4";
   auto start = std::chrono::steady_clock::now();

@@ -110,6 +110,10 @@ TEST(CliScan, StdinToStdoutWithCarriedColumnsAndBadLines) {
 class PipedScan {
  public:
   explicit PipedScan(const std::string& args) {
+    // Everything the child needs is made before fork: the test process has threads (the demo
+    // world's loop), and a child of a threaded process may only make async-signal-safe calls
+    // until exec (a malloc could wait forever on a lock another thread held at the fork).
+    std::string command = "exec " + std::string(MXSWEEP_BINARY) + " scan - -o - " + args;
     int in[2], out[2];
     if (pipe(in) != 0 || pipe(out) != 0) return;
     pid_ = fork();
@@ -120,8 +124,7 @@ class PipedScan {
       close(in[1]);
       close(out[0]);
       close(out[1]);
-      execl("/bin/sh", "sh", "-c", ("exec " + std::string(MXSWEEP_BINARY) + " scan - -o - " + args + " 2>/dev/null").c_str(),
-            static_cast<char*>(nullptr));
+      execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     close(in[0]);

@@ -77,15 +77,13 @@ INSTANTIATE_TEST_SUITE_P(
 // A listener whose accept queue is full drops further SYNs: the connect times out.
 TEST(StatusCoverage, ConnectTimeout) {
   std::string address = NextLoopbackAddress();
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
+  uint16_t port = 0;
+  int fd = ListenWithoutAccepting(address, &port, 0);
+  ASSERT_GE(fd, 0) << address;
   sockaddr_in sin{};
   sin.sin_family = AF_INET;
+  sin.sin_port = htons(port);
   inet_pton(AF_INET, address.c_str(), &sin.sin_addr);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)), 0);
-  ASSERT_EQ(listen(fd, 0), 0);
-  socklen_t len = sizeof(sin);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len);
   // Fill the queue (backlog 0 still admits one, plus one in SYN handling on some kernels).
   std::vector<int> fillers;
   for (int i = 0; i < 3; i++) {

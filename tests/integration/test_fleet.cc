@@ -1,5 +1,8 @@
 #include "tests/integration/test_fleet.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -38,6 +41,23 @@ std::string NextLoopbackAddress() {
   int pid = static_cast<int>(getpid()) & 0x3f;
   return "127." + std::to_string(64 + pid) + "." + std::to_string((n >> 8) & 0xff) + "." +
          std::to_string((n & 0xff) == 0 ? 1 : (n & 0xff));
+}
+
+int ListenWithoutAccepting(const std::string& address, uint16_t* port, int backlog) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons(*port);
+  socklen_t len = sizeof(sin);
+  if (inet_pton(AF_INET, address.c_str(), &sin.sin_addr) != 1 ||
+      bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)) != 0 || listen(fd, backlog) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len) != 0) {
+    close(fd);
+    return -1;
+  }
+  *port = ntohs(sin.sin_port);
+  return fd;
 }
 
 Fleet::~Fleet() { CloseAll(); }

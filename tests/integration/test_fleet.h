@@ -40,6 +40,11 @@ const tls::ClientContexts& Contexts();
 // NextLoopbackAddress hands out a fresh 127.x.y.z per call so tests never collide on a port.
 std::string NextLoopbackAddress();
 
+// ListenWithoutAccepting binds |address|:|port| (0: an ephemeral port, written back to *port),
+// listens with |backlog| and never accepts: connections complete in the kernel and then hear
+// nothing. Returns the descriptor (the caller closes it), or -1.
+int ListenWithoutAccepting(const std::string& address, uint16_t* port, int backlog);
+
 // Fleet starts simulated servers on a loop and closes them all.
 class Fleet {
  public:
