@@ -320,11 +320,13 @@ void Classify(AddressFacts* facts) {
     facts->cls = AddressClass::kUnreachable;
   }
 
-  // TLS 1.3, or TLS 1.2 with a suite EXO does not offer, seen by auto alone is a question the
-  // next probe (EXO's offer, or a forced TLS 1.2) must answer. When no later probe reached TLS
-  // (a 421 after the retries, a greeting timeout, a refused connection: a rate-limiting server),
-  // the question is open: the address is not probed, rather than "TLS 1.3 only".
-  bool auto_only = facts->cls == AddressClass::kTls13Only || facts->cls == AddressClass::kNoSharedCipher;
+  // TLS 1.3, or TLS 1.2 with a suite EXO does not offer, or a failed handshake, seen by auto
+  // alone is a question the next probes (EXO's offer, a raw hello) must answer. When no later
+  // probe reached TLS (a 421 after the retries, a greeting timeout, a refused connection: a
+  // rate-limiting server), the question is open: the address is not probed, rather than "TLS 1.3
+  // only" or "broken".
+  bool auto_only = facts->cls == AddressClass::kTls13Only || facts->cls == AddressClass::kNoSharedCipher ||
+                   facts->cls == AddressClass::kTlsBroken;
   bool later_answered = false, later_unanswered = false;
   for (const ProbeRecord& r : facts->probes) {
     if (r.kind == tls::ProbeKind::kAuto || r.status == ProbeStatus::kSkipped) continue;

@@ -238,6 +238,12 @@ TEST(ProbePlanClassify, AutoAloneThenTempFailIsNotProbed) {
               Rec(ProbeKind::kExo12, ProbeStatus::kGreetingTimeout)};
   Classify(&g);
   EXPECT_EQ(g.cls, AddressClass::kUnreachable);
+
+  AddressFacts h;  // auto's handshake failed; the plain-1.2 retry and the raw hello never ran
+  h.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kNoSharedCipher),
+              Rec(ProbeKind::kExo12, ProbeStatus::kTempFail)};
+  Classify(&h);
+  EXPECT_EQ(h.cls, AddressClass::kTempFail) << "not tls-broken on auto's word alone";
 }
 
 TEST(ProbePlanClassify, AutoThenAnAnswerStillDecides) {
