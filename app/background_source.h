@@ -19,7 +19,7 @@
 #include <streambuf>
 #include <thread>
 
-#include "scanner/sweep.h"
+#include "scanner/engine/sweep.h"
 
 namespace mxsweep::app {
 

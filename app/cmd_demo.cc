@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "app/loop_util.h"
-#include "app/options.h"
+#include "app/commands.h"
 #include "sim/demo_world.h"
 
 namespace mxsweep::app {

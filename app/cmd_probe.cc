@@ -7,8 +7,11 @@
 #include <optional>
 
 #include "app/loop_util.h"
-#include "app/options.h"
-#include "scanner/host_report.h"
+#include "app/commands.h"
+#include "scanner/engine/address_prober.h"
+#include "scanner/engine/probe_session.h"
+#include "scanner/engine/scheduler.h"
+#include "output/host_report.h"
 #include "tls/client_contexts.h"
 
 namespace mxsweep::app {

@@ -14,13 +14,13 @@
 
 #include "app/background_source.h"
 #include "app/loop_util.h"
-#include "app/options.h"
+#include "app/commands.h"
 #include "output/file_sink.h"
 #include "output/resume.h"
 #include "resolver/ares_resolver.h"
-#include "scanner/domain_report.h"
-#include "scanner/host_report.h"
-#include "scanner/sweep.h"
+#include "output/domain_report.h"
+#include "output/host_report.h"
+#include "scanner/engine/sweep.h"
 #include "tls/client_contexts.h"
 
 namespace mxsweep::app {

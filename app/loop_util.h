@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "app/options.h"
-#include "resolver/ip_address.h"
+#include "base/ip_address.h"
 
 namespace mxsweep::app {
 

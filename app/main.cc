@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/loop_util.h"
-#include "app/options.h"
+#include "app/commands.h"
 
 namespace mxsweep::app {
 namespace {

@@ -92,8 +92,8 @@ bool CommonOptions::Validate(std::string* error) {
     plan.versions.clear();
     if (versions == "all") {
       // The full map: SSL 3.0 (raw hello only) and every TLS version.
-      plan.versions = {tls::ProbeKind::kHelloSsl3, tls::ProbeKind::kTls10, tls::ProbeKind::kTls11,
-                       tls::ProbeKind::kTls12, tls::ProbeKind::kTls13};
+      plan.versions = {tls::ProbeKind::kHelloSsl3, tls::ProbeKind::kOnlyTls10, tls::ProbeKind::kOnlyTls11,
+                       tls::ProbeKind::kOnlyTls12, tls::ProbeKind::kOnlyTls13};
     } else {
       std::stringstream ss(versions);
       std::string item;

@@ -1,16 +1,13 @@
-// options.h: the typed configuration of each subcommand, filled by the command line (cli.cc)
+// options.h: the typed configuration of each subcommand, filled by the command line (main.cc)
 // and checked by Validate before anything runs.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <istream>
 #include <string>
 #include <vector>
 
-#include "scanner/address_prober.h"
-#include "scanner/probe_session.h"
-#include "scanner/scheduler.h"
+#include "scanner/engine/engine_options.h"
 
 namespace mxsweep::app {
 
@@ -62,12 +59,6 @@ struct ProbeOptions {
 // /etc/hosts when it has no dot), never a target's name.
 std::string DefaultEhloName();
 
-int RunProbe(ProbeOptions& options);
-
-}  // namespace mxsweep::app
-
-namespace mxsweep::app {
-
 struct ScanOptions {
   CommonOptions common;
   std::string input;          // path or "-"
@@ -80,19 +71,10 @@ struct ScanOptions {
   std::vector<std::string> allowed_ranges;  // set by the demo only (SweepConfig)
 };
 
-// RunScan runs `mxsweep scan`. |loop| is the loop to use (the demo passes one that already
-// carries its simulated servers); |progress| enables the live progress line.
-// |after_sweep| runs on the loop once the last domain is done, so that handles the caller put on
-// the loop (the demo's servers) can be closed and the loop can end.
-int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override = nullptr,
-            std::function<void()> after_sweep = nullptr);
-
 struct DemoOptions {
   std::string output = "demo.csv";
   std::string hosts;
   bool force = true;          // the demo's own file is rewritten on each run
 };
-
-int RunDemo(DemoOptions& options);
 
 }  // namespace mxsweep::app

@@ -31,7 +31,7 @@
 #include "bench/floor.h"
 #include "bench/proc_util.h"
 #include "bench/world.h"
-#include "scanner/probe_session.h"
+#include "scanner/engine/probe_session.h"
 #include "tls/client_contexts.h"
 
 using namespace mxsweep;
@@ -97,7 +97,7 @@ std::unique_ptr<tls::ClientContexts> Contexts() {
 struct ProbeRun {
   ProbeEnv env;
   size_t total = 0, started = 0, done = 0, concurrency = 0, servers = 0;
-  tls::ProbeKind kind = tls::ProbeKind::kTls12;
+  tls::ProbeKind kind = tls::ProbeKind::kOnlyTls12;
   std::map<std::string, size_t> statuses;
   // With a floor, one floor sample is taken every |floor_every| completions; its CPU is
   // accumulated in |floor_cpu| so that the caller can take it out of the probes' share.
@@ -161,7 +161,7 @@ int RunEngine(const std::map<std::string, std::string>& flags) {
     run.total = probes;
     run.concurrency = concurrency;
     run.servers = servers;
-    run.kind = version == "12" ? tls::ProbeKind::kTls12 : tls::ProbeKind::kTls13;
+    run.kind = version == "12" ? tls::ProbeKind::kOnlyTls12 : tls::ProbeKind::kOnlyTls13;
     run.floor = floor.get();
     run.floor_every = floor_every;
     if (floor) floor->Reset();

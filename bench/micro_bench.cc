@@ -10,15 +10,16 @@
 #include <vector>
 
 #include "output/csv_writer.h"
-#include "scanner/address_facts.h"
-#include "scanner/domain_report.h"
-#include "scanner/host_report.h"
-#include "scanner/probe_plan.h"
-#include "scanner/scheduler.h"
-#include "scanner/smtp_reply.h"
-#include "scanner/smtp_session.h"
-#include "scanner/sweep.h"
-#include "scanner/verdict.h"
+#include "scanner/verdict/address_facts.h"
+#include "output/domain_report.h"
+#include "output/host_report.h"
+#include "scanner/verdict/address_classifier.h"
+#include "scanner/verdict/probe_plan.h"
+#include "scanner/engine/scheduler.h"
+#include "scanner/smtp/smtp_reply.h"
+#include "scanner/smtp/smtp_session.h"
+#include "scanner/engine/sweep.h"
+#include "scanner/verdict/verdict.h"
 #include "tls/client_hello.h"
 #include "tls/server_answer.h"
 
@@ -144,7 +145,7 @@ AddressFacts SampleFacts(const std::string& ip, bool legacy) {
   cert.sans = {"mx1.partner.example", "mx2.partner.example"};
   cert.issuer = "CN=Partner CA";
   f.certificate = cert;
-  Classify(&f);
+  ClassifyAddress(&f);
   return f;
 }
 

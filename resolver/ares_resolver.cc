@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "resolver/ares_loop.h"
-#include "resolver/dns_name.h"
+#include "base/host_name.h"
 #include "resolver/dns_wire.h"
 
 namespace mxsweep::resolver {
@@ -308,8 +308,8 @@ void AresResolverImpl::Lookup(const std::string& name, uint16_t type, OutcomeCal
     // lookups in flight are still coalesced; host addresses, shared by many domains, are kept.
     bool keep = options_.cache && type != dns::kTypeMx;
     if (entry->outcome.cancelled || !keep) {
-      auto it = cache_.find(key);
-      if (it != cache_.end() && it->second == entry) cache_.erase(it);
+      auto cached = cache_.find(key);
+      if (cached != cache_.end() && cached->second == entry) cache_.erase(cached);
     }
     std::vector<OutcomeCallback> waiters = std::move(entry->waiters);
     entry->waiters.clear();

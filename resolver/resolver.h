@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "resolver/ip_address.h"
+#include "base/ip_address.h"
 
 namespace mxsweep::resolver {
 

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "resolver/dns_wire.h"
-#include "resolver/ip_address.h"
+#include "base/ip_address.h"
 
 namespace mxsweep::sim {
 

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "resolver/ip_address.h"
+#include "base/ip_address.h"
 
 namespace mxsweep::sim {
 

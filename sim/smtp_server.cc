@@ -115,15 +115,15 @@ struct SimSmtpServer::Connection {
     uv_buf_t buf = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
     int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&tcp), &buf, 1,
                       [](uv_write_t* req, int status) {
-                        auto* w = reinterpret_cast<WriteRequest*>(req);
+                        auto* done = reinterpret_cast<WriteRequest*>(req);
                         auto* self = static_cast<Connection*>(req->data);
-                        bool close_after = w->close_after;
-                        bool flood = w->flood;
-                        delete w;
+                        bool then_close = done->close_after;
+                        bool then_flood = done->flood;
+                        delete done;
                         if (status == UV_ECANCELED) return;
-                        if (status < 0 || close_after) {
+                        if (status < 0 || then_close) {
                           self->Close();
-                        } else if (flood) {
+                        } else if (then_flood) {
                           self->Flood();
                         }
                       });
@@ -141,11 +141,11 @@ struct SimSmtpServer::Connection {
       if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&timer))) {
         uv_timer_start(&timer, [](uv_timer_t* t) {
           auto* self = static_cast<Connection*>(t->data);
-          std::string text = std::move(self->pending);
-          bool close_after = self->pending_close;
+          std::string due = std::move(self->pending);
+          bool then_close = self->pending_close;
           self->pending.clear();
           self->pending_close = false;
-          self->SendNow(std::move(text), close_after);
+          self->SendNow(std::move(due), then_close);
         }, static_cast<uint64_t>(config().reply_delay.count()), 0);
       }
       return;
@@ -209,9 +209,9 @@ struct SimSmtpServer::Connection {
         return;
       }
       if (c.hostile == HostileMode::kEndlessEhlo) {
-        std::string line = "250-" + std::string(70, 'X') + "\r\n";
+        std::string ehlo_line = "250-" + std::string(70, 'X') + "\r\n";
         std::string chunk;
-        while (chunk.size() + line.size() <= kFloodChunk) chunk += line;
+        while (chunk.size() + ehlo_line.size() <= kFloodChunk) chunk += ehlo_line;
         WriteRaw("250-" + c.host_name + "\r\n", false);
         StartFlood(std::move(chunk), 0, true);
         return;

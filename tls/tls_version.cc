@@ -43,10 +43,10 @@ bool ParseVersionName(std::string_view name, uint16_t* out_version) {
 std::string_view ProbeKindName(ProbeKind kind) {
   switch (kind) {
     case ProbeKind::kAuto: return "auto";
-    case ProbeKind::kTls10: return "TLS1.0";
-    case ProbeKind::kTls11: return "TLS1.1";
-    case ProbeKind::kTls12: return "TLS1.2";
-    case ProbeKind::kTls13: return "TLS1.3";
+    case ProbeKind::kOnlyTls10: return "TLS1.0";
+    case ProbeKind::kOnlyTls11: return "TLS1.1";
+    case ProbeKind::kOnlyTls12: return "TLS1.2";
+    case ProbeKind::kOnlyTls13: return "TLS1.3";
     case ProbeKind::kExo12: return "EXO";
     case ProbeKind::kLegacy: return "legacy";
     case ProbeKind::kHelloAuto: return "hello-auto";
@@ -66,10 +66,10 @@ bool IsHelloKind(ProbeKind kind) { return kind >= ProbeKind::kHelloAuto; }
 ProbeKind HelloTwin(ProbeKind kind) {
   switch (kind) {
     case ProbeKind::kAuto: return ProbeKind::kHelloAuto;
-    case ProbeKind::kTls10: return ProbeKind::kHelloTls10;
-    case ProbeKind::kTls11: return ProbeKind::kHelloTls11;
-    case ProbeKind::kTls12: return ProbeKind::kHelloTls12;
-    case ProbeKind::kTls13: return ProbeKind::kHelloTls13;
+    case ProbeKind::kOnlyTls10: return ProbeKind::kHelloTls10;
+    case ProbeKind::kOnlyTls11: return ProbeKind::kHelloTls11;
+    case ProbeKind::kOnlyTls12: return ProbeKind::kHelloTls12;
+    case ProbeKind::kOnlyTls13: return ProbeKind::kHelloTls13;
     case ProbeKind::kExo12: return ProbeKind::kHelloExo;
     case ProbeKind::kLegacy: return ProbeKind::kHelloLegacy;
     default: return kind;
@@ -107,10 +107,10 @@ uint16_t MaxVersion(ProbeKind kind) {
 uint16_t ForcedVersion(ProbeKind kind) {
   switch (kind) {
     case ProbeKind::kAuto: return 0;
-    case ProbeKind::kTls10: return kTls10;
-    case ProbeKind::kTls11: return kTls11;
-    case ProbeKind::kTls12: return kTls12;
-    case ProbeKind::kTls13: return kTls13;
+    case ProbeKind::kOnlyTls10: return kTls10;
+    case ProbeKind::kOnlyTls11: return kTls11;
+    case ProbeKind::kOnlyTls12: return kTls12;
+    case ProbeKind::kOnlyTls13: return kTls13;
     case ProbeKind::kExo12: return kTls12;
     case ProbeKind::kLegacy: return 0;
     case ProbeKind::kHelloAuto: return 0;
@@ -128,10 +128,10 @@ uint16_t ForcedVersion(ProbeKind kind) {
 bool ProbeKindForVersion(uint16_t version, ProbeKind* out_kind) {
   switch (version) {
     case kSsl3: *out_kind = ProbeKind::kHelloSsl3; return true;
-    case kTls10: *out_kind = ProbeKind::kTls10; return true;
-    case kTls11: *out_kind = ProbeKind::kTls11; return true;
-    case kTls12: *out_kind = ProbeKind::kTls12; return true;
-    case kTls13: *out_kind = ProbeKind::kTls13; return true;
+    case kTls10: *out_kind = ProbeKind::kOnlyTls10; return true;
+    case kTls11: *out_kind = ProbeKind::kOnlyTls11; return true;
+    case kTls12: *out_kind = ProbeKind::kOnlyTls12; return true;
+    case kTls13: *out_kind = ProbeKind::kOnlyTls13; return true;
     default: return false;
   }
 }

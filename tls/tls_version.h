@@ -27,10 +27,10 @@ bool ParseVersionName(std::string_view name, uint16_t* out_version);
 // CBC-SHA256/384) and their evidence is "ServerHello only".
 enum class ProbeKind : uint8_t {
   kAuto,   // offer TLS 1.0-1.3, let the server choose
-  kTls10,  // min = max = TLS 1.0
-  kTls11,
-  kTls12,
-  kTls13,
+  kOnlyTls10,  // min = max = TLS 1.0
+  kOnlyTls11,
+  kOnlyTls12,
+  kOnlyTls13,
   kExo12,  // TLS 1.2 offering exactly Exchange Online's suites, in its order
   kLegacy, // TLS 1.0-1.1: one connection tells whether either legacy version is still on
   // Raw hellos.
@@ -45,8 +45,8 @@ enum class ProbeKind : uint8_t {
 };
 
 inline constexpr ProbeKind kAllProbeKinds[] = {
-    ProbeKind::kAuto,       ProbeKind::kTls10,      ProbeKind::kTls11,      ProbeKind::kTls12,
-    ProbeKind::kTls13,      ProbeKind::kExo12,      ProbeKind::kLegacy,     ProbeKind::kHelloAuto,
+    ProbeKind::kAuto,      ProbeKind::kOnlyTls10,  ProbeKind::kOnlyTls11,  ProbeKind::kOnlyTls12,
+    ProbeKind::kOnlyTls13,      ProbeKind::kExo12,      ProbeKind::kLegacy,     ProbeKind::kHelloAuto,
     ProbeKind::kHelloSsl3,  ProbeKind::kHelloTls10, ProbeKind::kHelloTls11, ProbeKind::kHelloTls12,
     ProbeKind::kHelloTls13, ProbeKind::kHelloLegacy, ProbeKind::kHelloExo};
 

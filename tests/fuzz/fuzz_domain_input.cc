@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "scanner/domain_input.h"
+#include "input/domain_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "scanner/smtp_reply.h"
+#include "scanner/smtp/smtp_reply.h"
 
 using mxsweep::smtp::ReplyLimits;
 using mxsweep::smtp::ReplyParser;

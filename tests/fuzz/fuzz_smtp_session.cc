@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "scanner/smtp_session.h"
+#include "scanner/smtp/smtp_session.h"
 
 using mxsweep::smtp::Phase;
 using mxsweep::smtp::Session;

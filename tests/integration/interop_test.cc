@@ -2,7 +2,7 @@
 // (Debian's OpenSSL 3, at security level 0 where TLS 1.0/1.1 must work) behind a STARTTLS front.
 #include <gtest/gtest.h>
 
-#include "scanner/host_report.h"
+#include "output/host_report.h"
 #include "tests/integration/external_server.h"
 #include "tests/integration/test_fleet.h"
 
@@ -90,7 +90,7 @@ INSTANTIATE_TEST_SUITE_P(
                       PythonCase{"Tls10And11", "1.0", "1.1", {"TLS1.0", "TLS1.1"}},
                       PythonCase{"Tls12And13", "1.2", "1.3", {"TLS1.2", "TLS1.3"}},
                       PythonCase{"Tls13Only", "1.3", "1.3", {"TLS1.3"}}),
-    [](const ::testing::TestParamInfo<PythonCase>& info) { return info.param.name; });
+    [](const ::testing::TestParamInfo<PythonCase>& param_info) { return param_info.param.name; });
 
 TEST(Interop, OpensslSServerTls10BehindStartTlsRelay) {
   const Credentials& creds = TestCredentials();
@@ -113,7 +113,7 @@ TEST(Interop, OpensslSServerTls10BehindStartTlsRelay) {
   AddressFacts f = ProbeExternal(address, port);
   EXPECT_EQ(Names(f.accepted_versions), std::vector<std::string>{"TLS1.0"}) << HostTable(f);
   for (const ProbeRecord& r : f.probes) {
-    if (r.kind == tls::ProbeKind::kTls12 || r.kind == tls::ProbeKind::kTls13) {
+    if (r.kind == tls::ProbeKind::kOnlyTls12 || r.kind == tls::ProbeKind::kOnlyTls13) {
       EXPECT_EQ(r.status, ProbeStatus::kVersionRefused) << tls::ProbeKindName(r.kind) << " " << r.detail;
     }
   }

@@ -10,7 +10,7 @@
 
 #include <atomic>
 
-#include "scanner/host_report.h"
+#include "output/host_report.h"
 #include "tests/integration/external_server.h"
 #include "tests/integration/test_fleet.h"
 
@@ -128,8 +128,8 @@ class LegacyServer {
 PlanOptions FullMap() {
   PlanOptions plan;
   plan.full = true;
-  plan.versions = {tls::ProbeKind::kHelloSsl3, tls::ProbeKind::kTls10, tls::ProbeKind::kTls11,
-                   tls::ProbeKind::kTls12, tls::ProbeKind::kTls13};
+  plan.versions = {tls::ProbeKind::kHelloSsl3, tls::ProbeKind::kOnlyTls10, tls::ProbeKind::kOnlyTls11,
+                   tls::ProbeKind::kOnlyTls12, tls::ProbeKind::kOnlyTls13};
   return plan;
 }
 

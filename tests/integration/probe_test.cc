@@ -1,7 +1,7 @@
 // Probes against the simulated fleet: every version set, every failure the issue names.
 #include <gtest/gtest.h>
 
-#include "scanner/host_report.h"
+#include "output/host_report.h"
 #include "tests/integration/test_fleet.h"
 
 namespace mxsweep::testing {
@@ -75,7 +75,7 @@ INSTANTIATE_TEST_SUITE_P(
                       VersionCase{"Tls10And11", kTls10Bit | kTls11Bit, {"TLS1.0", "TLS1.1"}},
                       VersionCase{"Tls10And12", kTls10Bit | kTls12Bit, {"TLS1.0", "TLS1.2"}},
                       VersionCase{"All", sim::kAllTlsBits, {"TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3"}}),
-    [](const ::testing::TestParamInfo<VersionCase>& info) { return info.param.name; });
+    [](const ::testing::TestParamInfo<VersionCase>& param_info) { return param_info.param.name; });
 
 TEST(Probe, CertificateSummaryAndVerification) {
   TestLoop loop;
@@ -125,7 +125,7 @@ INSTANTIATE_TEST_SUITE_P(
                       CertCase{"Expired", tls::CertKind::kExpired, false, true, true, false},
                       CertCase{"WrongName", tls::CertKind::kWrongName, true, false, false, false},
                       CertCase{"SelfSigned", tls::CertKind::kSelfSigned, false, true, false, true}),
-    [](const ::testing::TestParamInfo<CertCase>& info) { return info.param.name; });
+    [](const ::testing::TestParamInfo<CertCase>& param_info) { return param_info.param.name; });
 
 TEST(Probe, NoStartTlsSkipsTheRest) {
   TestLoop loop;
@@ -138,7 +138,7 @@ TEST(Probe, NoStartTlsSkipsTheRest) {
   EXPECT_FALSE(f.starttls);
   EXPECT_EQ(f.connections, 1);
   EXPECT_EQ(f.cls, AddressClass::kNoStartTls);
-  EXPECT_EQ(Row(f, tls::ProbeKind::kTls12)->status, ProbeStatus::kSkipped);
+  EXPECT_EQ(Row(f, tls::ProbeKind::kOnlyTls12)->status, ProbeStatus::kSkipped);
   EXPECT_EQ(server->stats().quits, 1) << "the session ends with QUIT";
 }
 

@@ -8,7 +8,7 @@
 
 #include <set>
 
-#include "scanner/host_report.h"
+#include "output/host_report.h"
 #include "tests/integration/external_server.h"
 #include "tests/integration/test_fleet.h"
 
@@ -68,8 +68,8 @@ INSTANTIATE_TEST_SUITE_P(
                       ModeCase{"close-after-ehlo", ProbeStatus::kClosed},
                       ModeCase{"garbage-greeting", ProbeStatus::kProtocolError},
                       ModeCase{"refuse-ehlo-helo", ProbeStatus::kEhloRefused}),
-    [](const ::testing::TestParamInfo<ModeCase>& info) {
-      std::string name = info.param.mode;
+    [](const ::testing::TestParamInfo<ModeCase>& param_info) {
+      std::string name = param_info.param.mode;
       for (char& c : name) if (c == '-') c = '_';
       return name;
     });

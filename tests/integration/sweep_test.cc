@@ -10,8 +10,8 @@
 
 #include "output/file_sink.h"
 #include "resolver/ares_resolver.h"
-#include "scanner/domain_report.h"
-#include "scanner/sweep.h"
+#include "output/domain_report.h"
+#include "scanner/engine/sweep.h"
 #include "sim/demo_world.h"
 #include "sim/dns_responder.h"
 #include "tests/integration/test_fleet.h"

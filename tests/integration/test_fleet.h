@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "scanner/address_prober.h"
+#include "scanner/engine/address_prober.h"
 #include "sim/smtp_server.h"
 #include "tls/client_contexts.h"
 #include "tls/test_pki.h"

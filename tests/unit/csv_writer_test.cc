@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "output/sanitize.h"
+#include "base/sanitize.h"
 
 namespace mxsweep::output {
 namespace {

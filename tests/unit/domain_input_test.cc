@@ -1,4 +1,4 @@
-#include "scanner/domain_input.h"
+#include "input/domain_input.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "scanner/exclude_list.h"
+#include "scanner/engine/exclude_list.h"
 
 #include <gtest/gtest.h>
 

@@ -168,8 +168,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(ProbeKind::kHelloAuto, ProbeKind::kHelloSsl3, ProbeKind::kHelloTls10,
                       ProbeKind::kHelloTls11, ProbeKind::kHelloTls12, ProbeKind::kHelloTls13,
                       ProbeKind::kHelloLegacy, ProbeKind::kHelloExo),
-    [](const ::testing::TestParamInfo<ProbeKind>& info) {
-      std::string name(ProbeKindName(info.param));
+    [](const ::testing::TestParamInfo<ProbeKind>& param_info) {
+      std::string name(ProbeKindName(param_info.param));
       name.erase(std::remove_if(name.begin(), name.end(), [](char c) { return !std::isalnum(c); }), name.end());
       return name;
     });
@@ -318,7 +318,9 @@ INSTANTIATE_TEST_SUITE_P(
         AnswerCase{"tls13_hello_retry_request", AnswerStatus::kServerHello, kTls13, 0x1301, 24, true, -1},
         AnswerCase{"alert_handshake_failure", AnswerStatus::kAlert, 0, 0, 0, false, 40},
         AnswerCase{"alert_protocol_version", AnswerStatus::kAlert, 0, 0, 0, false, 70}),
-    [](const ::testing::TestParamInfo<AnswerCase>& info) { return std::string(info.param.file); });
+    [](const ::testing::TestParamInfo<AnswerCase>& param_info) {
+      return std::string(param_info.param.file);
+    });
 
 // --- hostile and broken answers ------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-#include "resolver/ip_address.h"
-#include "scanner/address_prober.h"
+#include "base/ip_address.h"
+#include "scanner/engine/address_prober.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,8 @@
 // The probe plan with raw hellos, probe by probe (no sockets): which hello follows which failure,
-// that the adaptive plan never passes 3 connections, and what Classify makes of ServerHello
+// that the adaptive plan never passes 3 connections, and what ClassifyAddress makes of ServerHello
 // evidence.
-#include "scanner/probe_plan.h"
+#include "scanner/verdict/address_classifier.h"
+#include "scanner/verdict/probe_plan.h"
 
 #include <gtest/gtest.h>
 
@@ -53,7 +54,7 @@ ProbeRecord DheOnlyTls10(ProbeKind kind) {
     if (kind == ProbeKind::kHelloSsl3) return Rec(kind, ProbeStatus::kNoSharedCipher);
     return Rec(kind, ProbeStatus::kAcceptedHelloOnly, tls::kTls10, 0x0033, true);
   }
-  if (kind == ProbeKind::kExo12 || kind == ProbeKind::kTls13) return Rec(kind, ProbeStatus::kVersionRefused);
+  if (kind == ProbeKind::kExo12 || kind == ProbeKind::kOnlyTls13) return Rec(kind, ProbeStatus::kVersionRefused);
   return Rec(kind, ProbeStatus::kNoSharedCipher);
 }
 
@@ -61,7 +62,7 @@ TEST(ProbePlan, AdaptiveDheOnlyTls10IsLegacyOnlyInThree) {
   AddressFacts f;
   f.probes = RunPlan(PlanOptions{}, DheOnlyTls10);
   EXPECT_EQ(Kinds(f.probes), (std::vector<ProbeKind>{ProbeKind::kAuto, ProbeKind::kExo12, ProbeKind::kHelloAuto}));
-  Classify(&f);
+  ClassifyAddress(&f);
   EXPECT_EQ(f.cls, AddressClass::kLegacyOnly);
   EXPECT_TRUE(f.accepted_versions.empty()) << "a ServerHello is not an accepted version";
   ASSERT_EQ(f.hello_only_versions.size(), 1u);
@@ -75,16 +76,16 @@ TEST(ProbePlan, AdaptiveDheOnlyTls10IsLegacyOnlyInThree) {
 TEST(ProbePlan, FullDheOnlyTls10NeverCallsTls10Refused) {
   PlanOptions plan;
   plan.full = true;
-  plan.versions = {ProbeKind::kHelloSsl3, ProbeKind::kTls10, ProbeKind::kTls11, ProbeKind::kTls12,
-                   ProbeKind::kTls13};
+  plan.versions = {ProbeKind::kHelloSsl3, ProbeKind::kOnlyTls10, ProbeKind::kOnlyTls11, ProbeKind::kOnlyTls12,
+                   ProbeKind::kOnlyTls13};
   AddressFacts f;
   f.probes = RunPlan(plan, DheOnlyTls10);
   // The listed kinds, then the twins of the BoringSSL probes that got handshake_failure.
   EXPECT_EQ(Kinds(f.probes),
-            (std::vector<ProbeKind>{ProbeKind::kAuto, ProbeKind::kHelloSsl3, ProbeKind::kTls10,
-                                    ProbeKind::kTls11, ProbeKind::kTls12, ProbeKind::kTls13,
+            (std::vector<ProbeKind>{ProbeKind::kAuto, ProbeKind::kHelloSsl3, ProbeKind::kOnlyTls10,
+                                    ProbeKind::kOnlyTls11, ProbeKind::kOnlyTls12, ProbeKind::kOnlyTls13,
                                     ProbeKind::kHelloTls10, ProbeKind::kHelloTls11, ProbeKind::kHelloTls12}));
-  Classify(&f);
+  ClassifyAddress(&f);
   EXPECT_EQ(f.cls, AddressClass::kLegacyOnly);
   EXPECT_EQ(f.refused_versions, (std::vector<uint16_t>{tls::kSsl3, tls::kTls11, tls::kTls12, tls::kTls13}));
 }
@@ -103,7 +104,7 @@ TEST(ProbePlan, AdaptiveExoMissingSuitesGetARawHello) {
   AddressFacts f;
   f.probes = RunPlan(PlanOptions{}, server);
   EXPECT_EQ(Kinds(f.probes), (std::vector<ProbeKind>{ProbeKind::kAuto, ProbeKind::kExo12, ProbeKind::kHelloExo}));
-  Classify(&f);
+  ClassifyAddress(&f);
   EXPECT_EQ(f.cls, AddressClass::kExoReady);
   EXPECT_TRUE(f.exo_ready);
   EXPECT_EQ(f.exo_evidence, Evidence::kServerHelloOnly);
@@ -124,7 +125,7 @@ TEST(ProbePlan, AdaptiveExoRefusedByRawHelloIsNoSharedCipher) {
   AddressFacts f;
   f.probes = RunPlan(PlanOptions{}, server);
   EXPECT_EQ(Kinds(f.probes), (std::vector<ProbeKind>{ProbeKind::kAuto, ProbeKind::kExo12, ProbeKind::kHelloExo}));
-  Classify(&f);
+  ClassifyAddress(&f);
   EXPECT_EQ(f.cls, AddressClass::kNoSharedCipher);
   EXPECT_FALSE(f.exo_ready);
   EXPECT_EQ(f.exo_evidence, Evidence::kNone);
@@ -145,7 +146,7 @@ TEST(ProbePlan, AdaptiveLegacyHiddenBehindDheGetsARawHello) {
   AddressFacts f;
   f.probes = RunPlan(PlanOptions{}, server);
   EXPECT_EQ(Kinds(f.probes), (std::vector<ProbeKind>{ProbeKind::kAuto, ProbeKind::kLegacy, ProbeKind::kHelloLegacy}));
-  Classify(&f);
+  ClassifyAddress(&f);
   EXPECT_EQ(f.cls, AddressClass::kExoReady);
   EXPECT_EQ(f.exo_evidence, Evidence::kHandshake);
   ASSERT_EQ(f.hello_only_versions.size(), 1u);
@@ -164,7 +165,7 @@ TEST(ProbePlan, ServerHelloThenAbortIsNotAccepted) {
   };
   AddressFacts f;
   f.probes = RunPlan(PlanOptions{}, server);
-  Classify(&f);
+  ClassifyAddress(&f);
   EXPECT_EQ(f.cls, AddressClass::kTls13Only);
   EXPECT_FALSE(f.exo_ready);
   EXPECT_EQ(f.accepted_versions, std::vector<uint16_t>{tls::kTls13});
@@ -173,7 +174,7 @@ TEST(ProbePlan, ServerHelloThenAbortIsNotAccepted) {
   AddressFacts g;
   g.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kTlsError), Rec(ProbeKind::kExo12, ProbeStatus::kTlsError),
               Rec(ProbeKind::kHelloAuto, ProbeStatus::kAcceptedHelloOnly, tls::kTls12, 0xC030, false)};
-  Classify(&g);
+  ClassifyAddress(&g);
   EXPECT_EQ(g.cls, AddressClass::kTlsBroken);
   EXPECT_FALSE(g.exo_ready) << "a modern suite in a ServerHello is not EXO-ready evidence";
   ASSERT_EQ(g.hello_only_versions.size(), 1u);
@@ -216,7 +217,7 @@ TEST(ProbePlan, VersionRefusedNeedsNoSecondOpinion) {
   PlanOptions plan;
   plan.full = true;
   auto server = [](ProbeKind kind) {
-    if (kind == ProbeKind::kAuto || kind == ProbeKind::kTls12) return Rec(kind, ProbeStatus::kAccepted, tls::kTls12, 0xC02F);
+    if (kind == ProbeKind::kAuto || kind == ProbeKind::kOnlyTls12) return Rec(kind, ProbeStatus::kAccepted, tls::kTls12, 0xC02F);
     return Rec(kind, ProbeStatus::kVersionRefused);
   };
   std::vector<ProbeRecord> done = RunPlan(plan, server);
@@ -229,20 +230,20 @@ TEST(ProbePlanClassify, AutoAloneThenTempFailIsNotProbed) {
   AddressFacts f;
   f.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kAccepted, tls::kTls13, 0x1301),
               Rec(ProbeKind::kExo12, ProbeStatus::kTempFail)};
-  Classify(&f);
+  ClassifyAddress(&f);
   EXPECT_EQ(f.cls, AddressClass::kTempFail);
   EXPECT_EQ(f.accepted_versions, std::vector<uint16_t>{tls::kTls13}) << "what was seen stays on record";
 
   AddressFacts g;
   g.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kAccepted, tls::kTls12, 0xCCA8),
               Rec(ProbeKind::kExo12, ProbeStatus::kGreetingTimeout)};
-  Classify(&g);
+  ClassifyAddress(&g);
   EXPECT_EQ(g.cls, AddressClass::kUnreachable);
 
   AddressFacts h;  // auto's handshake failed; the plain-1.2 retry and the raw hello never ran
   h.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kNoSharedCipher),
               Rec(ProbeKind::kExo12, ProbeStatus::kTempFail)};
-  Classify(&h);
+  ClassifyAddress(&h);
   EXPECT_EQ(h.cls, AddressClass::kTempFail) << "not tls-broken on auto's word alone";
 }
 
@@ -251,14 +252,14 @@ TEST(ProbePlanClassify, AutoThenAnAnswerStillDecides) {
   f.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kAccepted, tls::kTls13, 0x1301),
               Rec(ProbeKind::kExo12, ProbeStatus::kVersionRefused),
               Rec(ProbeKind::kLegacy, ProbeStatus::kTempFail)};
-  Classify(&f);
+  ClassifyAddress(&f);
   EXPECT_EQ(f.cls, AddressClass::kTls13Only) << "EXO's offer was refused: that is an answer";
 
   AddressFacts g;
   ProbeRecord stalled = Rec(ProbeKind::kExo12, ProbeStatus::kTimeout);
   stalled.tls_attempted = true;  // the server went silent on the ClientHello
   g.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kAccepted, tls::kTls13, 0x1301), stalled};
-  Classify(&g);
+  ClassifyAddress(&g);
   EXPECT_EQ(g.cls, AddressClass::kTls13Only);
 }
 
@@ -269,14 +270,14 @@ TEST(ProbePlanClassify, ResetsAfterStartTlsAreBrokenTlsNotUnreachable) {
     r.tls_attempted = true;
     f.probes.push_back(r);
   }
-  Classify(&f);
+  ClassifyAddress(&f);
   EXPECT_EQ(f.cls, AddressClass::kTlsBroken);
 
   AddressFacts g;  // the same resets before STARTTLS: the network's, not TLS's
   for (ProbeKind kind : {ProbeKind::kAuto, ProbeKind::kExo12, ProbeKind::kHelloAuto}) {
     g.probes.push_back(Rec(kind, ProbeStatus::kReset));
   }
-  Classify(&g);
+  ClassifyAddress(&g);
   EXPECT_EQ(g.cls, AddressClass::kUnreachable);
 }
 

@@ -1,4 +1,4 @@
-#include "scanner/probe_status.h"
+#include "scanner/smtp/probe_status.h"
 
 #include <gtest/gtest.h>
 

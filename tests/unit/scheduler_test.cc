@@ -1,6 +1,6 @@
 // The scheduler on a real loop (a timer, no sockets): an address's lane is forgotten once its
 // gap has passed, and the gap still holds for an address that comes back inside it.
-#include "scanner/scheduler.h"
+#include "scanner/engine/scheduler.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "scanner/smtp_reply.h"
+#include "scanner/smtp/smtp_reply.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "scanner/smtp_session.h"
+#include "scanner/smtp/smtp_session.h"
 
 #include <gtest/gtest.h>
 

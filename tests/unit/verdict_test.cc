@@ -1,4 +1,4 @@
-#include "scanner/verdict.h"
+#include "scanner/verdict/verdict.h"
 
 #include <gtest/gtest.h>
 

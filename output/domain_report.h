@@ -1,0 +1,30 @@
+// domain_report.h: one domain's result as a row of the outreach CSV.
+//
+// The columns are a contract (README "Output columns"): domain, verdict, impact, action,
+// mx_hosts, legacy_only_hosts, not_probed, cert_problems, error_detail, then the carried input
+// columns, then scan_time.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "scanner/verdict/domain_result.h"
+
+namespace mxsweep {
+
+// DomainCsvHeader returns the header row (with CRLF) for the carried column names |carried|.
+std::string DomainCsvHeader(const std::vector<std::string>& carried);
+
+// DomainCsvRow renders |result| (with CRLF); carried values are matched to |carried| by name.
+std::string DomainCsvRow(const DomainResult& result, const std::vector<std::string>& carried);
+
+// MxHostsSummary: "mx1.example=TLS1.3; mx2.example=no-starttls" (the mx_hosts column).
+std::string MxHostsSummary(const DomainResult& result);
+
+// CertificateProblems: "mx1.example: expired, name mismatch" per host with a problem.
+std::string CertificateProblems(const DomainResult& result);
+
+// ErrorDetail: DNS problems, CNAME'd MX targets and how the failing hosts failed.
+std::string ErrorDetail(const DomainResult& result);
+
+}  // namespace mxsweep

@@ -1,0 +1,143 @@
+#include "scanner/engine/address_prober.h"
+
+#include "scanner/verdict/address_classifier.h"
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+namespace mxsweep {
+namespace {
+
+class Prober : public std::enable_shared_from_this<Prober> {
+ public:
+  Prober(const ProbeEnv& env, Scheduler& scheduler, const ProberOptions& options,
+         const AddressTarget& target, std::function<void(AddressFacts)> done)
+      : env_(env), scheduler_(scheduler), options_(options), target_(target), done_(std::move(done)),
+        key_(AddressKey(target.ip, target.port)) {
+    facts_.host = target.host_name;
+    facts_.ip = target.ip.ToString();
+    facts_.port = target.port;
+  }
+
+  void Next(Scheduler::Clock::time_point not_before = Scheduler::Clock::now()) {
+    std::optional<tls::ProbeKind> kind = retry_kind_ ? retry_kind_ : NextProbe(options_.plan, facts_.probes);
+    if (!kind) {
+      Finish();
+      return;
+    }
+    auto self = shared_from_this();
+    scheduler_.Request(key_, not_before, [self, kind] { self->Run(*kind); });
+  }
+
+ private:
+  void Run(tls::ProbeKind kind) {
+    ProbeRequest request;
+    request.ip = target_.ip;
+    request.port = target_.port;
+    request.host_name = target_.host_name;
+    request.kind = kind;
+    request.want_certificate = !facts_.certificate.has_value();
+    auto self = shared_from_this();
+    StartProbe(env_, request, [self](const ProbeRecord& record, const SessionFacts& session) {
+      self->scheduler_.Release(self->key_);
+      self->OnProbe(record, session);
+    });
+  }
+
+  void OnProbe(const ProbeRecord& record, const SessionFacts& session) {
+    if (record.connected) facts_.connections++;
+    if (facts_.banner.empty() && !session.greeting.empty()) {
+      std::string banner;
+      for (const std::string& line : session.greeting) {
+        if (!banner.empty()) banner += " / ";
+        banner += line;
+      }
+      facts_.banner = banner;
+    }
+    facts_.starttls = facts_.starttls || session.starttls_advertised;
+    facts_.ehlo_ok = facts_.ehlo_ok || session.ehlo_ok;
+    if (!facts_.certificate && session.certificate) facts_.certificate = session.certificate;
+    if (!session.anomaly.empty() &&
+        std::find(facts_.anomalies.begin(), facts_.anomalies.end(), session.anomaly) == facts_.anomalies.end()) {
+      facts_.anomalies.push_back(session.anomaly);
+    }
+    if (record.status == ProbeStatus::kTempFail && tempfail_retries_ < options_.max_tempfail_retries) {
+      auto wait = options_.tempfail_backoff * (1 << tempfail_retries_);
+      tempfail_retries_++;
+      retry_kind_ = record.kind;
+      Next(Scheduler::Clock::now() + wait);
+      return;
+    }
+    // The retry budget is per probe (README: "retry that probe this many times").
+    retry_kind_.reset();
+    tempfail_retries_ = 0;
+    facts_.probes.push_back(record);
+    Next();
+  }
+
+  void Finish() {
+    // Rows the plan meant to run but a blocker made pointless.
+    for (tls::ProbeKind kind : PlannedKinds(options_.plan)) {
+      bool ran = std::any_of(facts_.probes.begin(), facts_.probes.end(),
+                             [kind](const ProbeRecord& r) { return r.kind == kind; });
+      if (!ran) {
+        ProbeRecord skipped;
+        skipped.kind = kind;
+        skipped.status = ProbeStatus::kSkipped;
+        skipped.detail = "an earlier probe showed it cannot succeed";
+        facts_.probes.push_back(skipped);
+      }
+    }
+    ClassifyAddress(&facts_);
+    auto done = std::move(done_);
+    done(std::move(facts_));
+  }
+
+  const ProbeEnv& env_;
+  Scheduler& scheduler_;
+  const ProberOptions& options_;
+  AddressTarget target_;
+  std::function<void(AddressFacts)> done_;
+  std::string key_;
+  AddressFacts facts_;
+  int tempfail_retries_ = 0;
+  std::optional<tls::ProbeKind> retry_kind_;
+};
+
+}  // namespace
+
+std::string AddressKey(const IpAddress& ip, uint16_t port) {
+  if (ip.family == AF_INET6) {
+    // ::ffff:a.b.c.d reaches a.b.c.d over IPv4: one machine, one key, one session at a time.
+    static const uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::memcmp(ip.bytes.data(), kMappedPrefix, sizeof(kMappedPrefix)) == 0) {
+      const uint8_t* v4 = ip.bytes.data() + 12;
+      return std::to_string(v4[0]) + "." + std::to_string(v4[1]) + "." + std::to_string(v4[2]) + "." +
+             std::to_string(v4[3]) + ":" + std::to_string(port);
+    }
+    return "[" + ip.ToString() + "]:" + std::to_string(port);
+  }
+  return ip.ToString() + ":" + std::to_string(port);
+}
+
+void ProbeAddress(const ProbeEnv& env, Scheduler& scheduler, const ProberOptions& options,
+                  const AddressTarget& target, std::function<void(AddressFacts)> done) {
+  std::make_shared<Prober>(env, scheduler, options, target, std::move(done))->Next();
+}
+
+AddressFacts RefusedFacts(const AddressTarget& target, ProbeStatus status, std::string detail) {
+  AddressFacts facts;
+  facts.host = target.host_name;
+  facts.ip = target.ip.ToString();
+  facts.port = target.port;
+  ProbeRecord record;
+  record.kind = tls::ProbeKind::kAuto;
+  record.status = status;
+  record.detail = std::move(detail);
+  facts.probes.push_back(record);
+  ClassifyAddress(&facts);
+  return facts;
+}
+
+}  // namespace mxsweep

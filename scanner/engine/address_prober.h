@@ -1,0 +1,36 @@
+// address_prober.h: run the probe plan against one address, one session at a time, through the
+// scheduler, and gather the results into AddressFacts.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "base/ip_address.h"
+#include "scanner/verdict/address_facts.h"
+#include "scanner/verdict/probe_plan.h"
+#include "scanner/engine/probe_session.h"
+#include "scanner/engine/scheduler.h"
+#include "scanner/engine/engine_options.h"
+
+namespace mxsweep {
+
+struct AddressTarget {
+  IpAddress ip;
+  uint16_t port = 25;
+  std::string host_name;  // the MX name, for SNI and the certificate check
+};
+
+// AddressKey is the scheduler and dedup key of an address: "ip:port" ("[v6]:port" for IPv6;
+// an IPv4-mapped IPv6 address gets its IPv4 key, since it reaches the same machine).
+std::string AddressKey(const IpAddress& ip, uint16_t port);
+
+// ProbeAddress runs |options.plan| against |target|. |done| runs once, on the loop, with the
+// classified facts. |env| and |scheduler| must outlive it.
+void ProbeAddress(const ProbeEnv& env, Scheduler& scheduler, const ProberOptions& options,
+                  const AddressTarget& target, std::function<void(AddressFacts)> done);
+
+// RefusedFacts builds the facts of an address that policy forbids probing.
+AddressFacts RefusedFacts(const AddressTarget& target, ProbeStatus status, std::string detail);
+
+}  // namespace mxsweep

@@ -1,0 +1,73 @@
+// engine_options.h: the engine's settings — probe timeouts, politeness, retries and the sweep's
+// bounds — as plain values, so that the command line and the reports can name them without
+// pulling in libuv.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "resolver/resolver.h"
+#include "scanner/verdict/probe_plan.h"
+
+namespace mxsweep {
+
+class ExcludeList;
+
+// ProbeTimeouts: one per phase, re-armed at each phase change, plus a deadline for the session.
+struct ProbeTimeouts {
+  // A SYN that gets no answer in 10 s almost never gets one.
+  std::chrono::milliseconds connect{10'000};
+  // Greeting delays of 10–30 s are normal (postscreen, greet_pause, tarpits): wait longer.
+  std::chrono::milliseconds greeting{35'000};
+  // RFC 5321 §4.5.3.2 allows minutes per command; real servers answer EHLO and STARTTLS in well
+  // under a second unless they tarpit on purpose.
+  std::chrono::milliseconds command{20'000};
+  std::chrono::milliseconds handshake{20'000};
+  // The verdict is known by QUIT; waiting for 221 is courtesy, not evidence.
+  std::chrono::milliseconds quit{5'000};
+  // No session, however slow each phase, lasts longer than this.
+  std::chrono::milliseconds session{120'000};
+};
+
+// PolitenessOptions: the limits of DESIGN.md §3 that the scheduler enforces.
+struct PolitenessOptions {
+  // Sessions open at once. Each costs one file descriptor; the process limit is 20,000 here and
+  // the resolver and outputs need a few, so the default leaves ample headroom.
+  size_t max_in_flight = 2000;
+  // Gap between the end of one session to an address and the start of the next. Postfix's
+  // anvil and many appliances count connections per client per minute; 2 s keeps a 3-probe plan
+  // at a pace no operator will mind.
+  std::chrono::milliseconds per_address_gap{2000};
+  // New connections per second, all addresses together. 500/s keeps a sweep of a million
+  // domains near an hour while staying far below what trips upstream abuse detection.
+  double connect_rate = 500;
+};
+
+// ProberOptions: the probe plan and how an address that answers 421 is retried.
+struct ProberOptions {
+  PlanOptions plan;
+  // A 421 means "not now": retry the same probe later, a bounded number of times, each wait
+  // twice the one before. Two retries starting at 30 s give up after ~1.5 minutes.
+  int max_tempfail_retries = 2;
+  std::chrono::milliseconds tempfail_backoff{30'000};
+};
+
+// SweepConfig: what a sweep probes and how many domains it holds at once.
+struct SweepConfig {
+  ProberOptions prober;
+  resolver::Family family = resolver::Family::kAny;
+  uint16_t port = 25;
+  bool allow_private = false;
+  // Special ranges allowed even without allow_private, by name (SpecialRange): the demo allows
+  // only "loopback", so a demo MX record that points into private space is still refused.
+  std::vector<std::string> allowed_ranges;
+  const ExcludeList* exclude = nullptr;
+  // Domains between "read" and "verdict" at once. Reading ahead of the sessions keeps the
+  // scheduler fed; the bound keeps memory flat however long the list is.
+  size_t max_domains_in_flight = 20000;
+};
+
+}  // namespace mxsweep

@@ -1,0 +1,190 @@
+#include "scanner/verdict/address_classifier.h"
+
+#include <algorithm>
+
+#include "scanner/verdict/probe_plan.h"
+
+namespace mxsweep {
+namespace {
+
+template <typename T>
+void AddUnique(std::vector<T>* list, T value) {
+  if (std::find(list->begin(), list->end(), value) == list->end()) list->push_back(value);
+}
+
+// Unanswered reports whether |r| ended before the server said anything about TLS: the network
+// or the server's load (421, no greeting, refused connection, a reset before STARTTLS), not an
+// answer to a ClientHello or to STARTTLS.
+bool Unanswered(const ProbeRecord& r) {
+  if (r.tls_attempted) return false;
+  switch (r.status) {
+    case ProbeStatus::kTempFail:
+    case ProbeStatus::kGreetingTimeout:
+    case ProbeStatus::kGreetingRefused:
+    case ProbeStatus::kConnectRefused:
+    case ProbeStatus::kConnectTimeout:
+    case ProbeStatus::kConnectError:
+    case ProbeStatus::kReset:
+    case ProbeStatus::kTimeout:
+    case ProbeStatus::kClosed:
+    case ProbeStatus::kProtocolError:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void ClassifyAddress(AddressFacts* facts) {
+  facts->accepted_versions.clear();
+  facts->hello_only_versions.clear();
+  facts->refused_versions.clear();
+  facts->best_version = 0;
+  facts->legacy_accepted = false;
+  facts->exo_ready = false;
+  facts->exo_evidence = Evidence::kNone;
+  bool tls12_accepted = false, exo_no_cipher = false, reached_tls = false, tempfail = false;
+  bool refused = false, no_starttls = false, exo_hello_ready = false, tls12_legacy_hello = false;
+  std::vector<HelloOnlyVersion> hello;
+  std::vector<uint16_t> refused_versions;
+  for (const ProbeRecord& r : facts->probes) {
+    if (r.status == ProbeStatus::kAccepted) {
+      reached_tls = true;
+      AddUnique(&facts->accepted_versions, r.version);
+      facts->best_version = std::max(facts->best_version, r.version);
+      if (r.version <= tls::kTls11) facts->legacy_accepted = true;
+      if (r.version == tls::kTls12) {
+        tls12_accepted = true;
+        if (IsExoSuite(r.cipher_id)) facts->exo_ready = true;
+      }
+    }
+    if (r.status == ProbeStatus::kAcceptedHelloOnly) {
+      reached_tls = true;
+      bool seen = std::any_of(hello.begin(), hello.end(),
+                              [&](const HelloOnlyVersion& h) { return h.version == r.version; });
+      if (!seen) hello.push_back({r.version, r.cipher_id, r.cipher, r.legacy_suite});
+      if (r.version == tls::kTls12 && r.legacy_suite) {
+        // A suite BoringSSL lacks, so no handshake could have been tried with it: the
+        // ServerHello is the best evidence there is. EXO's CBC-SHA256/384 suites make the
+        // address EXO-ready on that evidence; any other says TLS 1.2 without EXO's suites.
+        if (IsExoSuite(r.cipher_id)) {
+          exo_hello_ready = true;
+        } else {
+          tls12_legacy_hello = true;
+        }
+      }
+    }
+    if (r.kind == tls::ProbeKind::kExo12 && r.status == ProbeStatus::kNoSharedCipher) exo_no_cipher = true;
+    // Refusals: the server said "not this version" to an offer of exactly these versions, or a
+    // raw hello offering every registered suite found none. auto's refusals say nothing precise.
+    bool range_known = r.kind != tls::ProbeKind::kAuto && r.kind != tls::ProbeKind::kHelloAuto;
+    bool hello_no_suite = r.status == ProbeStatus::kNoSharedCipher && tls::IsHelloKind(r.kind) &&
+                          r.kind != tls::ProbeKind::kHelloExo;
+    if (range_known && (r.status == ProbeStatus::kVersionRefused || hello_no_suite)) {
+      for (uint16_t v = tls::MinVersion(r.kind); v <= tls::MaxVersion(r.kind); v++) {
+        AddUnique(&refused_versions, v);
+      }
+    }
+    switch (r.status) {
+      case ProbeStatus::kVersionRefused:
+      case ProbeStatus::kNoSharedCipher:
+      case ProbeStatus::kHandshakeClosed:
+      case ProbeStatus::kTlsError:
+      case ProbeStatus::kNotTls:
+      case ProbeStatus::kStartTlsInjection:
+      case ProbeStatus::kStartTlsRefused:
+        reached_tls = true;  // STARTTLS was advertised and TLS was tried
+        break;
+      case ProbeStatus::kReset:
+      case ProbeStatus::kTimeout:
+      case ProbeStatus::kClosed:
+        // A reset, stall or close after STARTTLS's 220 is the server's answer to a ClientHello.
+        if (r.tls_attempted) reached_tls = true;
+        break;
+      case ProbeStatus::kNoStartTls: no_starttls = true; break;
+      case ProbeStatus::kTempFail: tempfail = true; break;
+      case ProbeStatus::kTargetRefused:
+      case ProbeStatus::kExcluded: refused = true; break;
+      default: break;
+    }
+  }
+  std::sort(facts->accepted_versions.begin(), facts->accepted_versions.end());
+  auto accepted = [&](uint16_t v) {
+    return std::find(facts->accepted_versions.begin(), facts->accepted_versions.end(), v) !=
+           facts->accepted_versions.end();
+  };
+  uint16_t hello_best = 0;
+  for (const HelloOnlyVersion& h : hello) {
+    if (accepted(h.version)) continue;
+    facts->hello_only_versions.push_back(h);
+    hello_best = std::max(hello_best, h.version);
+  }
+  std::sort(facts->hello_only_versions.begin(), facts->hello_only_versions.end(),
+            [](const HelloOnlyVersion& a, const HelloOnlyVersion& b) { return a.version < b.version; });
+  for (uint16_t v : refused_versions) {
+    bool hello_seen = std::any_of(hello.begin(), hello.end(),
+                                  [v](const HelloOnlyVersion& h) { return h.version == v; });
+    if (!accepted(v) && !hello_seen) facts->refused_versions.push_back(v);
+  }
+  std::sort(facts->refused_versions.begin(), facts->refused_versions.end());
+
+  if (facts->exo_ready) {
+    facts->exo_evidence = Evidence::kHandshake;
+  } else if (exo_hello_ready) {
+    facts->exo_ready = true;
+    facts->exo_evidence = Evidence::kServerHelloOnly;
+  }
+  // The highest version anything showed, ServerHello evidence included: a server whose TLS 1.0
+  // takes only DHE suites tops out at TLS 1.0 for a legacy client, it is not broken.
+  uint16_t best_seen = std::max(facts->best_version, hello_best);
+
+  if (facts->exo_ready) {
+    facts->cls = AddressClass::kExoReady;
+  } else if (best_seen != 0) {
+    if (best_seen <= tls::kTls11) {
+      facts->cls = AddressClass::kLegacyOnly;
+    } else if (tls12_accepted || exo_no_cipher || tls12_legacy_hello) {
+      // TLS 1.2 is there, but not with any suite EXO offers.
+      facts->cls = AddressClass::kNoSharedCipher;
+    } else if (facts->best_version == tls::kTls13) {
+      facts->cls = AddressClass::kTls13Only;
+    } else {
+      // Only ServerHellos with suites BoringSSL has, and no handshake completes with them: the
+      // server aborts after its ServerHello.
+      facts->cls = AddressClass::kTlsBroken;
+    }
+  } else if (no_starttls) {
+    facts->cls = AddressClass::kNoStartTls;
+  } else if (reached_tls) {
+    facts->cls = AddressClass::kTlsBroken;
+  } else if (refused) {
+    facts->cls = AddressClass::kRefused;
+  } else if (tempfail) {
+    facts->cls = AddressClass::kTempFail;
+  } else {
+    facts->cls = AddressClass::kUnreachable;
+  }
+
+  // TLS 1.3, or TLS 1.2 with a suite EXO does not offer, or a failed handshake, seen by auto
+  // alone is a question the next probes (EXO's offer, a raw hello) must answer. When no later
+  // probe reached TLS (a 421 after the retries, a greeting timeout, a refused connection: a
+  // rate-limiting server), the question is open: the address is not probed, rather than "TLS 1.3
+  // only" or "broken".
+  bool auto_only = facts->cls == AddressClass::kTls13Only || facts->cls == AddressClass::kNoSharedCipher ||
+                   facts->cls == AddressClass::kTlsBroken;
+  bool later_answered = false, later_unanswered = false;
+  for (const ProbeRecord& r : facts->probes) {
+    if (r.kind == tls::ProbeKind::kAuto || r.status == ProbeStatus::kSkipped) continue;
+    if (Unanswered(r)) {
+      later_unanswered = true;
+    } else {
+      later_answered = true;
+    }
+  }
+  if (auto_only && later_unanswered && !later_answered) {
+    facts->cls = tempfail ? AddressClass::kTempFail : AddressClass::kUnreachable;
+  }
+}
+
+}  // namespace mxsweep

@@ -1,0 +1,41 @@
+// probe_plan.h: which handshake to try next on an address, given what the earlier ones showed.
+//
+// I/O-free, so the connection budget can be tested probe by probe. DESIGN.md §3: `auto` first;
+// then only what the verdict still needs, or the full version map when asked for.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "scanner/verdict/address_facts.h"
+#include "tls/tls_version.h"
+
+namespace mxsweep {
+
+struct PlanOptions {
+  // Adaptive (default): auto, then at most two more (EXO emulation, legacy check, or one raw
+  // hello where BoringSSL's suites could hide the truth) — at most 3 connections per address.
+  // Full: auto, then every kind in |versions|, in order, then the raw-hello twin of every
+  // BoringSSL kind among them that failed in a way that may only mean "not BoringSSL's suites".
+  bool full = false;
+  // Empty means TLS 1.0, 1.1, 1.2 and 1.3. kHelloSsl3 asks about SSL 3.0 (raw hello only).
+  std::vector<tls::ProbeKind> versions;
+};
+
+// IsSessionBlocker reports whether |status| shows that no later session to this address can
+// reach TLS either (nothing listening, no STARTTLS, refused greeting): the rest of the plan is
+// skipped.
+bool IsSessionBlocker(ProbeStatus status);
+
+// NextProbe returns the next kind to run after |done| (in the order run), or nullopt when the
+// plan is complete. It never repeats a kind.
+std::optional<tls::ProbeKind> NextProbe(const PlanOptions& plan, const std::vector<ProbeRecord>& done);
+
+// PlannedKinds lists the kinds a plan would still run if every probe succeeded; used to write
+// "skipped" rows when a blocker ends the plan early.
+std::vector<tls::ProbeKind> PlannedKinds(const PlanOptions& plan);
+
+// IsExoSuite reports whether IANA suite |cipher_id| is one Exchange Online offers at TLS 1.2.
+bool IsExoSuite(uint16_t cipher_id);
+
+}  // namespace mxsweep
