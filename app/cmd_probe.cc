@@ -6,13 +6,12 @@
 #include <memory>
 #include <optional>
 
-#include "app/loop_util.h"
 #include "app/commands.h"
-#include "scanner/engine/address_prober.h"
-#include "scanner/engine/probe_session.h"
-#include "scanner/engine/scheduler.h"
+#include "app/engine_setup.h"
+#include "app/loop_util.h"
 #include "output/host_report.h"
-#include "tls/client_contexts.h"
+#include "scanner/engine/address_prober.h"
+#include "scanner/engine/scheduler.h"
 
 namespace mxsweep::app {
 
@@ -28,16 +27,12 @@ int RunProbe(ProbeOptions& options) {
     // A single host is cheap to map completely: auto plus every forced version.
     common.plan.full = true;
   }
-  std::unique_ptr<tls::ClientContexts> contexts = tls::ClientContexts::Create(common.ca_file, &error);
-  if (!contexts) {
+  LoopHolder loop;
+  EngineSetup engine;
+  if (!SetUpEngine(common, loop.get(), "probe", &engine, &error)) {
     std::fprintf(stderr, "mxsweep probe: %s\n", error.c_str());
     return kExitError;
   }
-  if (!contexts->trust_warning().empty()) {
-    std::fprintf(stderr, "mxsweep probe: %s\n", contexts->trust_warning().c_str());
-  }
-
-  LoopHolder loop;
   std::vector<AddressTarget> targets;
   int failure = kExitOk;
   for (const std::string& host : options.hosts) {
@@ -50,8 +45,8 @@ int RunProbe(ProbeOptions& options) {
     std::vector<std::string> refusals;
     size_t before = targets.size();
     for (const IpAddress& ip : lookup.addresses) {
-      std::string_view range = SpecialRange(ip);
-      if (!range.empty() && !common.allow_private) {
+      std::string_view range = RefusedRange(ip, engine.targets);
+      if (!range.empty()) {
         refusals.push_back(ip.ToString() + " is in the " + std::string(range) + " range");
         continue;
       }
@@ -69,15 +64,6 @@ int RunProbe(ProbeOptions& options) {
   }
   if (targets.empty()) return failure;
 
-  ProbeEnv env;
-  env.loop = loop.get();
-  env.contexts = contexts.get();
-  env.smtp.ehlo_name = common.ehlo_name;
-  env.timeouts = common.timeouts;
-  ProberOptions prober;
-  prober.plan = common.plan;
-  prober.max_tempfail_retries = common.tempfail_retries;
-  prober.tempfail_backoff = std::chrono::milliseconds(static_cast<int64_t>(common.tempfail_backoff * 1000));
   Scheduler scheduler(loop.get(), common.politeness);
 
   // Each address is printed as soon as it and every address before it are done: the output keeps
@@ -98,7 +84,7 @@ int RunProbe(ProbeOptions& options) {
   };
   size_t remaining = targets.size();
   for (size_t i = 0; i < targets.size(); i++) {
-    ProbeAddress(env, scheduler, prober, targets[i], [&, i](AddressFacts facts) {
+    ProbeAddress(engine.env, scheduler, engine.prober, targets[i], [&, i](AddressFacts facts) {
       results[i] = std::move(facts);
       print_ready();
       if (--remaining == 0) scheduler.Close(nullptr);

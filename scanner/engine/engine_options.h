@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "resolver/resolver.h"
+#include "scanner/engine/target_policy.h"
 #include "scanner/verdict/probe_plan.h"
 
 namespace mxsweep {
@@ -60,10 +61,7 @@ struct SweepConfig {
   ProberOptions prober;
   resolver::Family family = resolver::Family::kAny;
   uint16_t port = 25;
-  bool allow_private = false;
-  // Special ranges allowed even without allow_private, by name (SpecialRange): the demo allows
-  // only "loopback", so a demo MX record that points into private space is still refused.
-  std::vector<std::string> allowed_ranges;
+  TargetPolicy targets;
   const ExcludeList* exclude = nullptr;
   // Domains between "read" and "verdict" at once. Reading ahead of the sessions keeps the
   // scheduler fed; the bound keeps memory flat however long the list is.

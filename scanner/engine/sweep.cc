@@ -160,12 +160,9 @@ Sweep::AddressState* Sweep::AddressFor(const IpAddress& ip, const std::string& h
   stats_.addresses++;
 
   AddressTarget target{ip, config_.port, host};
-  std::string_view range = SpecialRange(ip);
+  std::string_view range = RefusedRange(ip, config_.targets);
   std::string excluded_by;
-  bool range_allowed = config_.allow_private ||
-                       std::find(config_.allowed_ranges.begin(), config_.allowed_ranges.end(),
-                                 range) != config_.allowed_ranges.end();
-  if (!range.empty() && !range_allowed) {
+  if (!range.empty()) {
     // A hostile or careless MX record must not turn the scanner on the inside network.
     address->facts = RefusedFacts(target, ProbeStatus::kTargetRefused,
                                   std::string(range) + " address refused (use --allow-private)");

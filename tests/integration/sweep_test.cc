@@ -61,7 +61,7 @@ SweepRun RunSweep(TestLoop& loop, const std::string& dns_server, uint16_t port,
   Scheduler scheduler(loop.get(), politeness);
   SweepConfig config;
   config.port = port;
-  config.allowed_ranges = allowed;
+  config.targets.allowed_ranges = allowed;
   config.exclude = exclude;
   config.prober = prober;
   config.prober.tempfail_backoff = std::chrono::milliseconds(100);
@@ -284,7 +284,7 @@ TEST(Sweep, RowsAreOnDiskAsEachDomainFinishes) {
   Scheduler scheduler(loop.get(), politeness);
   SweepConfig config;
   config.port = fast_server->port();
-  config.allowed_ranges = {"loopback"};
+  config.targets.allowed_ranges = {"loopback"};
   ListSource source({"slow.test", "fast.test"});
   Sweep sweep(env, *resolver, scheduler, config, source,
               [&](const DomainResult& r) {

@@ -1,0 +1,86 @@
+// scan_input.h: the domain list of `scan` as the sweep reads it — opened from a path, stdin or
+// a pipe, parsed with bad lines reported, and the --resume skip applied.
+#pragma once
+
+#include <fstream>
+#include <functional>
+#include <istream>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "app/background_source.h"
+#include "input/domain_input.h"
+#include "scanner/engine/sweep.h"
+
+namespace mxsweep::app {
+
+// ScanInput is the opened list. A regular file is read in place (it never makes the loop wait
+// long); a pipe, a terminal or a socket gets a CancellableInput, to be read on a thread of its
+// own (background_source.h).
+class ScanInput {
+ public:
+  // Open opens |path| ("-" for stdin), or uses |override_stream| when non-null. On failure it
+  // returns null with |*error| and the exit code in |*exit_code|.
+  static std::unique_ptr<ScanInput> Open(const std::string& path, std::istream* override_stream,
+                                         std::string* error, int* exit_code);
+  ~ScanInput();
+  ScanInput(const ScanInput&) = delete;
+  ScanInput& operator=(const ScanInput&) = delete;
+
+  std::istream& stream() { return *in_; }
+  // piped is non-null when the input must be read off the loop.
+  CancellableInput* piped() { return piped_.get(); }
+
+ private:
+  ScanInput() = default;
+
+  std::ifstream file_;
+  std::unique_ptr<CancellableInput> piped_;
+  int fd_ = -1;  // a named pipe's descriptor, open for the whole scan
+  std::istream* in_ = nullptr;
+};
+
+// ReaderSource adapts the domain-list reader to the sweep: bad lines are reported on stderr
+// with their line number, counted and skipped; |on_first| runs when the input's form (and so its
+// carried columns) is known; domains in |already_done| (--resume) are skipped and counted.
+class ReaderSource : public DomainSource {
+ public:
+  ReaderSource(std::istream* in, std::string name, std::function<void(const DomainReader&)> on_first,
+               const std::unordered_set<std::string>* already_done)
+      : reader_(in), name_(std::move(name)), on_first_(std::move(on_first)),
+        already_done_(already_done) {}
+
+  bool Next(DomainEntry* out) override;
+  const DomainReader& reader() const { return reader_; }
+  size_t resumed() const { return resumed_; }
+
+ private:
+  DomainReader reader_;
+  std::string name_;
+  std::function<void(const DomainReader&)> on_first_;
+  const std::unordered_set<std::string>* already_done_;
+  size_t resumed_ = 0;
+};
+
+// HeaderOnFirstPull runs |on_first| on the loop the first time |inner| yields an entry or its
+// end: the input's form (and so the CSV header) is known by then.
+class HeaderOnFirstPull : public DomainSource {
+ public:
+  HeaderOnFirstPull(DomainSource& inner, std::function<void()> on_first)
+      : inner_(inner), on_first_(std::move(on_first)) {}
+  bool Next(DomainEntry* out) override;
+  SourcePull Pull(DomainEntry* out) override;
+
+ private:
+  void RunFirst();
+
+  DomainSource& inner_;
+  std::function<void()> on_first_;
+};
+
+// CarriedColumns lists the input's CSV columns other than `domain`, in header order.
+std::vector<std::string> CarriedColumns(const DomainReader& reader);
+
+}  // namespace mxsweep::app

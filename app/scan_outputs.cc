@@ -1,0 +1,114 @@
+#include "app/scan_outputs.h"
+
+#include <cstdio>
+
+#include "app/scan_input.h"
+#include "output/domain_report.h"
+#include "output/host_report.h"
+
+namespace mxsweep::app {
+
+std::unique_ptr<ScanOutputs> ScanOutputs::Open(const ScanOptions& options, std::string* error,
+                                               int* exit_code) {
+  std::unique_ptr<ScanOutputs> out(new ScanOutputs());
+  out->csv_path_ = options.output;
+  *exit_code = kExitError;
+  if (options.resume) {
+    if (options.output == "-") {
+      *error = "--resume needs -o FILE (the output to continue)";
+      *exit_code = kExitUsage;
+      return nullptr;
+    }
+    uint64_t hosts_cut = 0;
+    if (!output::PrepareCsvResume(options.output, &out->resume_, error) ||
+        (!options.hosts.empty() && !output::PrepareLinesResume(options.hosts, &hosts_cut, error))) {
+      return nullptr;
+    }
+    if (out->resume_.cut_bytes || hosts_cut) {
+      std::fprintf(stderr, "mxsweep scan: --resume: cut a partial last record (%llu bytes) left by the interrupted run\n",
+                   static_cast<unsigned long long>(out->resume_.cut_bytes + hosts_cut));
+    }
+    if (!out->resume_.header.empty() && out->resume_.header.rfind("domain,verdict,", 0) != 0) {
+      *error = "--resume: " + options.output + " is not an mxsweep domain CSV";
+      *exit_code = kExitUsage;
+      return nullptr;
+    }
+    out->resuming_ = true;
+  }
+
+  output::SinkError sink_error;
+  output::FileSinkOptions sink_options;
+  sink_options.force = options.force;
+  sink_options.append = options.resume;
+  out->csv_ = output::FileSink::Open(options.output, sink_options, &sink_error);
+  if (!out->csv_) {
+    *error = sink_error.message;
+    return nullptr;
+  }
+  if (!options.hosts.empty()) {
+    out->hosts_ = output::FileSink::Open(options.hosts, sink_options, &sink_error);
+    if (!out->hosts_) {
+      *error = sink_error.message;
+      return nullptr;
+    }
+  }
+  return out;
+}
+
+bool ScanOutputs::Fail(const std::string& message, const char* consequence) {
+  if (!failed_) std::fprintf(stderr, "mxsweep scan: %s%s\n", message.c_str(), consequence);
+  failed_ = true;
+  return false;
+}
+
+bool ScanOutputs::WriteHeader(const DomainReader& reader) {
+  if (failed_) return false;
+  carried_ = CarriedColumns(reader);
+  header_written_ = true;
+  std::string header = DomainCsvHeader(carried_);
+  if (!resume_.header.empty()) {
+    // Resuming: the header is there; rows must keep its columns.
+    if (header.substr(0, header.size() - 2) != resume_.header) {
+      return Fail("--resume: the input's columns differ from " + csv_path_ + "'s header",
+                  "; stopping");
+    }
+    return true;
+  }
+  output::SinkError sink_error;
+  // Found by the full-disk test: this failure used to be silent, and the sweep went on probing
+  // for rows it could not write.
+  if (!csv_->WriteLine(header, &sink_error)) return Fail(sink_error.message, "; stopping");
+  return true;
+}
+
+bool ScanOutputs::WriteDomain(const DomainResult& result) {
+  if (failed_) return false;
+  output::SinkError sink_error;
+  if (!csv_->WriteLine(DomainCsvRow(result, carried_), &sink_error)) {
+    return Fail(sink_error.message, "; stopping (rows already written are intact)");
+  }
+  return true;
+}
+
+bool ScanOutputs::WriteAddress(const AddressFacts& facts, const std::vector<std::string>& domains) {
+  if (failed_ || !hosts_) return !failed_;
+  output::SinkError sink_error;
+  // Streamed: an address's line is written as soon as its facts are final, so a killed sweep
+  // keeps them too.
+  if (!hosts_->WriteLine(HostJson(facts, &domains) + "\n", &sink_error)) {
+    return Fail(sink_error.message, "; stopping (lines already written are intact)");
+  }
+  return true;
+}
+
+bool ScanOutputs::Close() {
+  output::SinkError sink_error;
+  if (!csv_->Close(&sink_error) || (hosts_ && !hosts_->Close(&sink_error))) {
+    std::fprintf(stderr, "mxsweep scan: %s\n", sink_error.message.c_str());
+    failed_ = true;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace mxsweep::app

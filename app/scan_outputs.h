@@ -1,0 +1,59 @@
+// scan_outputs.h: the files `scan` writes — the outreach CSV and the hosts JSONL — opened (or,
+// with --resume, continued) before the first probe, written one whole record at a time.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "app/options.h"
+#include "input/domain_input.h"
+#include "output/file_sink.h"
+#include "output/resume.h"
+#include "scanner/verdict/domain_result.h"
+
+namespace mxsweep::app {
+
+class ScanOutputs {
+ public:
+  // Open cuts what a killed run left half-written (--resume), learns which domains are done,
+  // and opens the sinks. On failure it returns null with |*error| and the exit code.
+  static std::unique_ptr<ScanOutputs> Open(const ScanOptions& options, std::string* error,
+                                           int* exit_code);
+
+  // done_domains: the domains already in the CSV (--resume), or null.
+  const std::unordered_set<std::string>* done_domains() const {
+    return resuming_ ? &resume_.keys : nullptr;
+  }
+
+  // The write calls return false once writing has failed (the message is printed); the sweep
+  // must then stop. Every record already written stays whole.
+  //
+  // WriteHeader writes the CSV header for |reader|'s carried columns or, resuming, checks that
+  // the file's header has the same columns.
+  bool WriteHeader(const DomainReader& reader);
+  bool WriteDomain(const DomainResult& result);
+  bool WriteAddress(const AddressFacts& facts, const std::vector<std::string>& domains);
+  // Close flushes and closes both files.
+  bool Close();
+
+  bool header_written() const { return header_written_; }
+  bool failed() const { return failed_; }
+  bool has_hosts() const { return hosts_ != nullptr; }
+
+ private:
+  ScanOutputs() = default;
+  bool Fail(const std::string& message, const char* consequence);
+
+  std::string csv_path_;
+  bool resuming_ = false;
+  output::CsvResumeState resume_;
+  std::unique_ptr<output::FileSink> csv_;
+  std::unique_ptr<output::FileSink> hosts_;
+  std::vector<std::string> carried_;
+  bool header_written_ = false;
+  bool failed_ = false;
+};
+
+}  // namespace mxsweep::app
