@@ -4,12 +4,12 @@
 #include <deque>
 #include <functional>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 
 #include "resolver/ares_loop.h"
 #include "base/host_name.h"
 #include "resolver/dns_wire.h"
+#include "resolver/mx_policy.h"
 
 namespace mxsweep::resolver {
 
@@ -18,11 +18,6 @@ namespace {
 // A longer CNAME chain inside one answer is a misconfiguration or an attack; resolvers use
 // similar limits (BIND's is 16 for the whole resolution, unbound's 11).
 constexpr int kMaxCnameHops = 8;
-
-struct MxRecord {
-  uint16_t preference;
-  std::string host;  // "" for the null MX target "."
-};
 
 // Outcome is one finished (name, type) query as the cache keeps it.
 struct Outcome {
@@ -141,44 +136,6 @@ HostResult ToHostResult(const Outcome& o) {
   h.addresses = o.addresses;
   h.canonical_name = o.canonical_name;
   h.detail = o.detail;
-  return h;
-}
-
-// Severity decides which failure a dual-stack lookup reports when neither family had
-// addresses: a name that does not exist says most, then the failures that say "unknown".
-int Severity(DnsStatus s) {
-  switch (s) {
-    case DnsStatus::kNxDomain: return 6;
-    case DnsStatus::kBadName: return 5;
-    case DnsStatus::kTimeout: return 4;
-    case DnsStatus::kServFail: return 3;
-    case DnsStatus::kError: return 2;
-    case DnsStatus::kNoData: return 1;
-    case DnsStatus::kOk: return 0;
-  }
-  return 0;
-}
-
-HostResult CombineFamilies(const HostResult& v4, const HostResult& v6) {
-  HostResult h;
-  h.addresses = v4.addresses;
-  h.addresses.insert(h.addresses.end(), v6.addresses.begin(), v6.addresses.end());
-  h.canonical_name = !v4.canonical_name.empty() ? v4.canonical_name : v6.canonical_name;
-  if (!h.addresses.empty()) {
-    h.status = DnsStatus::kOk;
-    // One family answered; a failure of the other is worth a note, a plain NODATA is not.
-    const HostResult& other = v4.addresses.empty() ? v4 : v6;
-    if (other.addresses.empty() && other.status != DnsStatus::kNoData &&
-        other.status != DnsStatus::kOk) {
-      h.detail = std::string(&other == &v4 ? "A: " : "AAAA: ") +
-                 std::string(DnsStatusName(other.status));
-      if (!other.detail.empty()) h.detail += " (" + other.detail + ")";
-    }
-    return h;
-  }
-  const HostResult& worse = Severity(v4.status) >= Severity(v6.status) ? v4 : v6;
-  h.status = worse.status;
-  h.detail = worse.detail;
   return h;
 }
 
@@ -321,13 +278,7 @@ void AresResolverImpl::Lookup(const std::string& name, uint16_t type, OutcomeCal
 
 void AresResolverImpl::LookupHost(const std::string& name, Family family, HostCallback done) {
   done = [max = options_.max_addresses_per_host, done = std::move(done)](const HostResult& h) {
-    if (max == 0 || h.addresses.size() <= max) return done(h);
-    HostResult capped = h;
-    capped.addresses.resize(max);
-    if (!capped.detail.empty()) capped.detail += "; ";
-    capped.detail += std::to_string(h.addresses.size()) + " addresses, only the first " +
-                     std::to_string(max) + " kept";
-    done(capped);
+    done(CapAddresses(h, max));
   };
   if (family == Family::kIpv4 || family == Family::kIpv6) {
     Lookup(name, family == Family::kIpv4 ? dns::kTypeA : dns::kTypeAaaa,
@@ -354,18 +305,7 @@ void AresResolverImpl::LookupHost(const std::string& name, Family family, HostCa
 void AresResolverImpl::ResolveHost(const std::string& name, Family family, HostCallback done) {
   IpAddress literal;
   if (IpAddress::Parse(name, &literal)) {
-    HostResult h;
-    bool wanted = family == Family::kAny ||
-                  (family == Family::kIpv4 && literal.family == AF_INET) ||
-                  (family == Family::kIpv6 && literal.family == AF_INET6);
-    if (wanted) {
-      h.status = DnsStatus::kOk;
-      h.addresses.push_back(literal);
-    } else {
-      h.status = DnsStatus::kNoData;
-      h.detail = "address literal of the other family";
-    }
-    Post([h = std::move(h), done = std::move(done)] { done(h); });
+    Post([h = LiteralHost(literal, family), done = std::move(done)] { done(h); });
     return;
   }
   std::string normalized, why;
@@ -398,24 +338,8 @@ void AresResolverImpl::OnMxAnswer(std::shared_ptr<MxJob> job, const Outcome& out
   if (outcome.status == DnsStatus::kNoData) {
     // RFC 5321 §5.1: without MX records the domain's own address is the mail host.
     LookupHost(job->domain, job->family, [job](const HostResult& h) {
-      MxResult& r = job->result;
-      if (h.status == DnsStatus::kOk) {
-        r.status = DnsStatus::kOk;
-        r.implicit_mx = true;
-        MxHost host;
-        host.name = job->domain;
-        host.address = h;
-        host.is_cname = !h.canonical_name.empty();
-        r.hosts.push_back(std::move(host));
-      } else {
-        // No MX and no address is a domain without mail; no MX and a failed address lookup
-        // (timeout, SERVFAIL) is a DNS error that a rescan may get past.
-        bool no_address = h.status == DnsStatus::kNoData || h.status == DnsStatus::kNxDomain;
-        r.status = no_address ? DnsStatus::kNoData : h.status;
-        r.detail = "no MX; address lookup: " + std::string(DnsStatusName(h.status));
-        if (!h.detail.empty()) r.detail += " (" + h.detail + ")";
-      }
-      job->done(r);
+      job->result = ImplicitMx(job->domain, h);
+      job->done(job->result);
     });
     return;
   }
@@ -426,38 +350,14 @@ void AresResolverImpl::OnMxAnswer(std::shared_ptr<MxJob> job, const Outcome& out
     return;
   }
 
-  std::vector<MxRecord> records = outcome.mx;
-  bool has_null = std::any_of(records.begin(), records.end(),
-                              [](const MxRecord& r) { return r.host.empty(); });
-  if (has_null && records.size() == 1) {
-    result.null_mx = true;  // RFC 7505: "MX 0 ." alone means the domain takes no mail
+  MxSelection selection = SelectMxHosts(outcome.mx, options_.max_mx_hosts);
+  if (selection.null_mx) {
+    result.null_mx = true;
     job->done(result);
     return;
   }
-  if (has_null) {
-    // RFC 7505 §3: a null MX must be the only MX; MTAs then use the other records, and so do we.
-    records.erase(std::remove_if(records.begin(), records.end(),
-                                 [](const MxRecord& r) { return r.host.empty(); }),
-                  records.end());
-    result.detail = "null MX ignored: published beside other MX records";
-  }
-  std::sort(records.begin(), records.end(), [](const MxRecord& a, const MxRecord& b) {
-    return a.preference != b.preference ? a.preference < b.preference : a.host < b.host;
-  });
-  // The same host twice is one place for mail: keep it at its best preference.
-  // A set, not a scan of |unique|: a 64 KiB answer holds thousands of records.
-  std::vector<MxRecord> unique;
-  std::unordered_set<std::string> seen;
-  for (MxRecord& r : records) {
-    if (seen.insert(r.host).second) unique.push_back(std::move(r));
-  }
-  if (options_.max_mx_hosts != 0 && unique.size() > options_.max_mx_hosts) {
-    if (!result.detail.empty()) result.detail += "; ";
-    result.detail += std::to_string(unique.size()) + " MX hosts, only the " +
-                     std::to_string(options_.max_mx_hosts) + " most preferred kept";
-    unique.resize(options_.max_mx_hosts);
-  }
-
+  result.detail = std::move(selection.detail);
+  const std::vector<MxRecord>& unique = selection.hosts;
   result.hosts.resize(unique.size());
   std::vector<std::pair<size_t, std::string>> to_resolve;
   for (size_t i = 0; i < unique.size(); ++i) {
