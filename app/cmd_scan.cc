@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "app/background_source.h"
+#include "base/ascii.h"
 #include "app/loop_util.h"
 #include "app/commands.h"
 #include "output/file_sink.h"
@@ -103,9 +104,7 @@ std::vector<std::string> CarriedColumns(const DomainReader& reader) {
   std::vector<std::string> carried;
   if (!reader.csv_mode()) return carried;
   for (const std::string& column : reader.header()) {
-    std::string lower;
-    for (char c : column) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    if (lower != "domain") carried.push_back(column);
+    if (!EqualsIgnoringAsciiCase(column, "domain")) carried.push_back(column);
   }
   return carried;
 }
