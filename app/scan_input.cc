@@ -4,13 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 
 #include "app/options.h"
+#include "base/ascii.h"
 
 namespace mxsweep::app {
 
@@ -108,9 +108,7 @@ std::vector<std::string> CarriedColumns(const DomainReader& reader) {
   std::vector<std::string> carried;
   if (!reader.csv_mode()) return carried;
   for (const std::string& column : reader.header()) {
-    std::string lower;
-    for (char c : column) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    if (lower != "domain") carried.push_back(column);
+    if (LowerAscii(column) != "domain") carried.push_back(column);
   }
   return carried;
 }

@@ -24,6 +24,11 @@ bool IpAddress::Parse(std::string_view text, IpAddress* out) {
   return true;
 }
 
+bool IsAddressLiteral(std::string_view text) {
+  IpAddress addr;
+  return IpAddress::Parse(text, &addr);
+}
+
 std::string IpAddress::ToString() const {
   char buf[INET6_ADDRSTRLEN];
   if (family != AF_INET && family != AF_INET6) return "";

@@ -30,6 +30,11 @@ struct IpAddress {
   }
 };
 
+// IsAddressLiteral reports whether |text| is an IPv4 or IPv6 address as IpAddress::Parse reads
+// it (no brackets, no zone). Such a host gets no SNI (RFC 6066 §3 forbids literal addresses
+// there) and is never matched against certificate DNS names.
+bool IsAddressLiteral(std::string_view text);
+
 // SpecialRange names the non-public range an address falls in ("loopback", "private",
 // "link-local", "multicast", "reserved", "unspecified", "cgnat", "documentation", ...), or
 // returns "" for a public unicast address. IPv4-mapped and IPv4-compatible IPv6 addresses are

@@ -73,20 +73,13 @@ bool NormaliseDomain(std::string_view text, std::string* out, InputErrorKind* ki
 
 enum class LineKind : uint8_t { kDomain, kSkip, kError };
 
+// The RFC 4180 record parser (ParseCsvRecord) is base/csv_reader.h; UTF-8 checks base/utf8.h.
+
 // ParseDomainLine parses one line of the one-per-line form (without its line terminator):
 // kDomain with |*out_domain| set, kSkip for a blank or comment line, or kError with |*kind| and
 // |*message| set. It is what DomainReader uses, exposed for tests and fuzzers.
 LineKind ParseDomainLine(std::string_view line, std::string* out_domain, InputErrorKind* kind,
                          std::string* message);
-
-// ParseCsvRecord splits one RFC 4180 record (line breaks inside quoted fields allowed, no
-// record terminator) into |*fields|. Spaces around a quoted field are tolerated, as
-// hand-edited files have them. It returns false with |*message| set on a malformed quote.
-bool ParseCsvRecord(std::string_view record, std::vector<std::string>* fields,
-                    std::string* message);
-
-// ValidUtf8 reports whether |text| is well-formed UTF-8 (no overlongs, no surrogates).
-bool ValidUtf8(std::string_view text);
 
 struct DomainReaderOptions {
   // max_line_bytes bounds one line (or one CSV record). 4096 is sixteen times the longest
@@ -120,8 +113,14 @@ class DomainReader {
   // input; |*too_long| is set when the line was cut at the bound (the rest is consumed).
   bool ReadLine(std::string* line, bool* too_long);
   bool DetectForm(std::string_view line);
+  // ReadCsvRecord completes |*record|, which starts with one line, with the lines a quoted field
+  // spans, and tokenises it into |*fields| (|*syntax_error| is "" or CsvReader's error). It
+  // returns false when the record outgrows DomainReaderOptions::max_line_bytes.
+  bool ReadCsvRecord(std::string* record, std::vector<std::string>* fields,
+                     std::string* syntax_error);
   // CsvRecord and Accept return false for a duplicate (nothing to hand out, read on).
-  bool CsvRecord(std::string record, size_t line, DomainEntry* out, InputError* err,
+  bool CsvRecord(const std::string& record, std::vector<std::string> fields,
+                 const std::string& syntax_error, size_t line, DomainEntry* out, InputError* err,
                  Result* result);
   Result Error(size_t line, InputErrorKind kind, std::string message, InputError* err);
   bool Accept(std::string domain, size_t line,

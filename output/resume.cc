@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/csv_reader.h"
+
 namespace mxsweep::output {
 namespace {
 
@@ -47,15 +49,14 @@ bool PrepareCsvResume(const std::string& path, CsvResumeState* out, std::string*
   if (!OpenForResume(path, &fd, &out->existed, error)) return false;
   if (!out->existed) return true;
 
-  // Only the header's text and each row's first cell (unquoted) are kept.
-  bool in_quotes = false, just_closed = false;
-  bool first_record = true, first_cell = true;
-  std::string text;
+  // Only the header's text (as written) and each row's first cell (unquoted) are kept.
+  CsvReader::Options options;
+  options.max_field_bytes = kMaxKey;
+  CsvReader csv(options);
+  bool first_record = true;
+  std::string key;
   uint64_t offset = 0;
   char buf[kReadChunk];
-  auto keep = [&](char c) {
-    if (first_record || (first_cell && text.size() <= kMaxKey)) text.push_back(c);
-  };
   for (;;) {
     ssize_t n = read(fd, buf, sizeof(buf));
     if (n < 0 && errno == EINTR) continue;
@@ -66,45 +67,24 @@ bool PrepareCsvResume(const std::string& path, CsvResumeState* out, std::string*
     }
     if (n == 0) break;
     for (ssize_t i = 0; i < n; i++, offset++) {
-      const char c = buf[i];
-      const bool record_end = c == '\n' && !in_quotes;
-      if (first_record && !record_end) {
-        text.push_back(c);  // the header is kept as written
-        if (in_quotes && c == '"') in_quotes = false;
-        else if (c == '"') in_quotes = true;
-        continue;
-      }
-      if (in_quotes) {
-        if (c == '"') {
-          in_quotes = false;
-          just_closed = true;
-        } else {
-          keep(c);
+      const CsvReader::Event event = csv.Push(buf[i]);
+      if (first_record) {
+        if (event != CsvReader::Event::kRecord) {
+          out->header.push_back(buf[i]);
+          continue;
         }
-        continue;
-      }
-      if (c == '"') {
-        if (just_closed) keep('"');  // "" inside a quoted cell
-        in_quotes = true;
-        just_closed = false;
-        continue;
-      }
-      just_closed = false;
-      if (record_end) {
-        if (!text.empty() && text.back() == '\r') text.pop_back();
-        if (first_record) {
-          out->header = text;
-        } else if (!text.empty() && text.size() <= kMaxKey) {
-          out->keys.insert(text);
-        }
-        text.clear();
+        if (!out->header.empty() && out->header.back() == '\r') out->header.pop_back();
         first_record = false;
-        first_cell = true;
         out->kept_bytes = offset + 1;
-      } else if (c == ',') {
-        first_cell = false;
-      } else {
-        keep(c);
+        continue;
+      }
+      if (event == CsvReader::Event::kNone) continue;
+      // A first cell that is cut or malformed is no domain of ours.
+      if (csv.field_index() == 0 && !csv.field_cut() && csv.error().empty()) key = csv.field();
+      if (event == CsvReader::Event::kRecord) {
+        if (!key.empty()) out->keys.insert(std::move(key));
+        key.clear();
+        out->kept_bytes = offset + 1;
       }
     }
   }

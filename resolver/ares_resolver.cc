@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "resolver/ares_loop.h"
+#include "base/ascii.h"
 #include "base/host_name.h"
 #include "resolver/dns_wire.h"
 #include "resolver/mx_policy.h"
@@ -74,8 +75,7 @@ Outcome ParseMx(const uint8_t* answer, size_t length) {
   for (ares_mx_reply* r = replies; r != nullptr; r = r->next) {
     std::string host = r->host != nullptr ? r->host : "";
     if (!host.empty() && host.back() == '.') host.pop_back();
-    std::transform(host.begin(), host.end(), host.begin(),
-                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+    LowerAsciiInPlace(&host);
     o.mx.push_back(MxRecord{r->priority, std::move(host)});
   }
   ares_free_data(replies);

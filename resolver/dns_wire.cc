@@ -1,5 +1,7 @@
 #include "resolver/dns_wire.h"
 
+#include "base/ascii.h"
+
 namespace mxsweep::dns {
 
 // RFC 1035 §3.1: a name is at most 255 octets on the wire, length octets included.
@@ -72,8 +74,7 @@ bool Reader::ReadName(std::string* out) {
     for (size_t i = 0; i < len; ++i) {
       char c = static_cast<char>(msg_[cursor + 1 + i]);
       if (c == '.' || c == '\0') return false;
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      name.push_back(c);
+      name.push_back(ToLowerAscii(c));
     }
     cursor += 1 + len;
   }

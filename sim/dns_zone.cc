@@ -1,5 +1,6 @@
 #include "sim/dns_zone.h"
 
+#include "base/ascii.h"
 #include "resolver/dns_wire.h"
 
 namespace mxsweep::sim {
@@ -15,11 +16,7 @@ constexpr uint32_t kTtl = 300;
 
 std::string Canonical(std::string_view name) {
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
-  std::string out(name);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
+  return LowerAscii(name);
 }
 
 void WriteOpt(dns::Writer* w) {

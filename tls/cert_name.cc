@@ -1,31 +1,16 @@
 #include "tls/cert_name.h"
 
-#include <arpa/inet.h>
-
 #include <string>
+
+#include "base/ascii.h"
+#include "base/ip_address.h"
 
 namespace mxsweep::tls {
 namespace {
 
-char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); i++) {
-    if (LowerAscii(a[i]) != LowerAscii(b[i])) return false;
-  }
-  return true;
-}
-
 std::string_view WithoutTrailingDot(std::string_view name) {
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
   return name;
-}
-
-bool IsAddressLiteral(std::string_view host) {
-  std::string text(host);
-  unsigned char buf[16];
-  return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
 }
 
 bool IsAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
@@ -91,12 +76,12 @@ bool DnsPatternMatches(std::string_view pattern, std::string_view host) {
   if (pattern.find('\0') != std::string_view::npos || host.find('\0') != std::string_view::npos) {
     return false;
   }
-  if (EqualIgnoringCase(pattern, host)) return true;
+  if (EqualsIgnoringAsciiCase(pattern, host)) return true;
   std::string_view suffix = WildcardSuffix(pattern);
   if (suffix.empty()) return false;
   size_t first_dot = host.find('.');
   if (first_dot == std::string_view::npos || first_dot == 0) return false;
-  if (!EqualIgnoringCase(host.substr(first_dot), suffix)) return false;
+  if (!EqualsIgnoringAsciiCase(host.substr(first_dot), suffix)) return false;
   // The label the star stands for must be an ordinary one (letters, digits, hyphens).
   std::string_view label = host.substr(0, first_dot);
   if (label == "*") return true;

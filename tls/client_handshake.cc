@@ -1,25 +1,16 @@
 #include "tls/client_handshake.h"
 
-#include <arpa/inet.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "base/ip_address.h"
 #include "tls/cert_inspect.h"
 #include "tls/cipher_suites.h"
 #include "tls/client_contexts.h"
 #include "tls/memory_bio.h"
 
 namespace mxsweep::tls {
-namespace {
-
-bool IsAddressLiteral(const std::string& name) {
-  unsigned char buf[16];
-  return inet_pton(AF_INET, name.c_str(), buf) == 1 || inet_pton(AF_INET6, name.c_str(), buf) == 1;
-}
-
-}  // namespace
-
 ClientHandshake::ClientHandshake(const ClientContexts& contexts, ProbeKind kind,
                                  std::string server_name)
     : contexts_(contexts), kind_(kind), server_name_(std::move(server_name)) {}

@@ -1,6 +1,5 @@
 #include "tls/client_hello.h"
 
-#include <arpa/inet.h>
 #include <openssl/bytestring.h>
 #include <openssl/curve25519.h>
 #include <openssl/ec.h>
@@ -11,6 +10,7 @@
 
 #include <algorithm>
 
+#include "base/ip_address.h"
 #include "tls/cipher_suites.h"
 #include "tls/client_contexts.h"
 
@@ -44,11 +44,6 @@ constexpr uint16_t kSignatureAlgorithms[] = {
 
 // The record layer allows 2^14 bytes of plaintext (RFC 5246 6.2.1, RFC 8446 5.1).
 constexpr size_t kMaxRecordPlaintext = 16384;
-
-bool IsAddressLiteral(const std::string& name) {
-  unsigned char buf[16];
-  return inet_pton(AF_INET, name.c_str(), buf) == 1 || inet_pton(AF_INET6, name.c_str(), buf) == 1;
-}
 
 bool AddU16List(CBB* cbb, const uint16_t* values, size_t count) {
   CBB list;

@@ -1,7 +1,8 @@
 #include "tls/tls_version.h"
 
-#include <cctype>
 #include <string>
+
+#include "base/ascii.h"
 
 namespace mxsweep::tls {
 
@@ -21,7 +22,7 @@ bool ParseVersionName(std::string_view name, uint16_t* out_version) {
   std::string norm;
   for (char c : name) {
     if (c == '.' || c == '_' || c == '-' || c == 'v' || c == 'V') continue;
-    norm.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    norm.push_back(ToLowerAscii(c));
   }
   if (norm.rfind("tls", 0) == 0) norm.erase(0, 3);
   if (norm == "ssl3" || norm == "ssl30") {

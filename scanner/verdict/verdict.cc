@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/ascii.h"
+
 namespace mxsweep {
 namespace {
 
@@ -37,14 +39,6 @@ bool IsTransientDnsFailure(resolver::DnsStatus status) {
   return OutcomeForDns(status) == DnsOutcome::kDnsError && status != resolver::DnsStatus::kBadName;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // BannerNames reports whether any of |tokens| ('|'-separated, lower-case) occurs in |banner|.
 // This is a product-name match on text already parsed and sanitised, not protocol parsing: a
 // wrong match costs one wrong hint, which is labelled with the MTA it assumed.
@@ -62,7 +56,7 @@ bool BannerNames(const std::string& lower_banner, std::string_view tokens) {
 void AddHints(const Profile& profile, const AddressOutcome& address, HintTopic topic,
               std::vector<const MtaHint*>* hints) {
   if (topic == HintTopic::kNone || address.banner.empty()) return;
-  std::string banner = Lower(address.banner);
+  std::string banner = LowerAscii(address.banner);
   for (size_t i = 0; i < profile.hint_count; i++) {
     const MtaHint* hint = &profile.hints[i];
     if (hint->topic != topic || !BannerNames(banner, hint->banner_tokens)) continue;

@@ -6,7 +6,6 @@
 // disagreement aborts. Left out on purpose: hosts that are address literals (mxsweep never
 // matches those; BoringSSL compares them as text against DNS names) and hosts ending in a dot
 // (mxsweep ignores one trailing dot on the host, as DNS does).
-#include <arpa/inet.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -15,15 +14,11 @@
 #include <cstdlib>
 #include <string>
 
+#include "base/ip_address.h"
 #include "tls/cert_inspect.h"
 #include "tls/cert_name.h"
 
 namespace {
-
-bool IsAddressLiteral(const std::string& host) {
-  unsigned char buf[16];
-  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
-}
 
 bssl::UniquePtr<X509> CertNaming(const std::string& name, bool as_san) {
   bssl::UniquePtr<X509> cert(X509_new());
@@ -56,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (newline == std::string::npos) return 0;
   std::string name = rest.substr(0, newline);
   std::string host = rest.substr(newline + 1);
-  if (host.empty() || host.find('\0') != std::string::npos || IsAddressLiteral(host)) return 0;
+  if (host.empty() || host.find('\0') != std::string::npos || mxsweep::IsAddressLiteral(host)) return 0;
   if (host.back() == '.') return 0;
   if (name.size() > 253 || host.size() > 253) return 0;  // beyond a DNS name; kept names are bounded
 

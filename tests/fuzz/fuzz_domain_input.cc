@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "base/csv_reader.h"
+#include "base/utf8.h"
 #include "input/domain_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

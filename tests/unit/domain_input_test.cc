@@ -1,5 +1,7 @@
 #include "input/domain_input.h"
 
+#include "base/csv_reader.h"
+
 #include <gtest/gtest.h>
 
 #include <random>

@@ -59,3 +59,53 @@ TEST(DnsName, FailureLeavesOutputUntouched) {
 
 }  // namespace
 }  // namespace mxsweep
+
+namespace mxsweep {
+namespace {
+
+// Reason returns CheckHostName's problem for |name| with edge hyphens refused, as "problem" or
+// "problem:label" or "problem:label:character".
+std::string Reason(std::string_view name, EdgeHyphens edge = EdgeHyphens::kRefused) {
+  HostNameCheck check = CheckHostName(name, edge);
+  std::string out(HostNameProblemText(check.problem));
+  if (!check.label.empty()) out += ":" + std::string(check.label);
+  if (check.character != 0) out += ":" + std::string(1, check.character);
+  return out;
+}
+
+TEST(HostName, ReasonsArePrecise) {
+  EXPECT_EQ(Reason("mx.example"), "");
+  EXPECT_EQ(Reason("MX.Example"), "");  // either case: the caller lower-cases
+  EXPECT_EQ(Reason(""), "empty name");
+  EXPECT_EQ(Reason("a..b"), "empty label");
+  EXPECT_EQ(Reason("a.b."), "empty label");
+  EXPECT_EQ(Reason(std::string(64, 'x') + ".test"), "label longer than 63 characters:" +
+                                                         std::string(64, 'x'));
+  EXPECT_EQ(Reason(std::string(254, 'a')), "name longer than 253 characters");
+  EXPECT_EQ(Reason("ok.ba d.test"), "character outside letters, digits, '-' and '_':ba d: ");
+  EXPECT_EQ(Reason("ok.-edge.test"), "label starting or ending with '-':-edge");
+  EXPECT_EQ(Reason("ok.edge-.test"), "label starting or ending with '-':edge-");
+}
+
+TEST(HostName, OrderOfChecks) {
+  // The name's length before any label; within a label: length, characters, then hyphens.
+  EXPECT_EQ(CheckHostName(std::string(300, '*'), EdgeHyphens::kRefused).problem,
+            HostNameProblem::kNameTooLong);
+  EXPECT_EQ(CheckHostName("a..b c", EdgeHyphens::kRefused).problem, HostNameProblem::kEmptyLabel);
+  EXPECT_EQ(CheckHostName("-a b.test", EdgeHyphens::kRefused).problem,
+            HostNameProblem::kBadCharacter);
+  EXPECT_EQ(CheckHostName(std::string(64, '-'), EdgeHyphens::kRefused).problem,
+            HostNameProblem::kLabelTooLong);
+}
+
+TEST(HostName, EdgeHyphensAreTheCallersPolicy) {
+  EXPECT_EQ(Reason("-mx.example", EdgeHyphens::kAllowed), "");
+  EXPECT_EQ(Reason("mx-.example", EdgeHyphens::kAllowed), "");
+  // The resolver takes them (names from DNS answers resolve with them).
+  EXPECT_EQ(Norm("-MX.example."), "-mx.example");
+  EXPECT_EQ(Norm("a..b"), "!empty label");
+  EXPECT_EQ(Norm("."), "!empty name");
+}
+
+}  // namespace
+}  // namespace mxsweep

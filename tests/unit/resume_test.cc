@@ -42,6 +42,23 @@ TEST(Resume, CsvKeysHeaderAndPartialRecordCut) {
   unlink(path.c_str());
 }
 
+TEST(Resume, OverlongOrMalformedFirstCellIsNoKey) {
+  std::string whole = "\"domain\",verdict\n" +
+                      std::string(513, 'x') + ",OK\n" +
+                      std::string(512, 'y') + ",OK\n"
+                      "c\"d,OK\n"
+                      "e.example\n";
+  std::string path = TempFile(whole);
+  CsvResumeState state;
+  std::string error;
+  ASSERT_TRUE(PrepareCsvResume(path, &state, &error)) << error;
+  EXPECT_EQ(state.header, "\"domain\",verdict");
+  EXPECT_EQ(state.keys, (std::unordered_set<std::string>{std::string(512, 'y'), "e.example"}));
+  EXPECT_EQ(state.cut_bytes, 0u);
+  EXPECT_EQ(state.kept_bytes, whole.size());
+  unlink(path.c_str());
+}
+
 TEST(Resume, MissingFileIsAFreshStart) {
   CsvResumeState state;
   std::string error;
