@@ -1,5 +1,6 @@
 #include "scanner/engine/address_prober.h"
 
+#include "scanner/engine/pacer.h"
 #include "scanner/verdict/address_classifier.h"
 
 #include <algorithm>
@@ -62,8 +63,8 @@ class Prober : public std::enable_shared_from_this<Prober> {
         std::find(facts_.anomalies.begin(), facts_.anomalies.end(), session.anomaly) == facts_.anomalies.end()) {
       facts_.anomalies.push_back(session.anomaly);
     }
-    if (record.status == ProbeStatus::kTempFail && tempfail_retries_ < options_.max_tempfail_retries) {
-      auto wait = options_.tempfail_backoff * (1 << tempfail_retries_);
+    std::chrono::milliseconds wait{0};
+    if (record.status == ProbeStatus::kTempFail && TempFailRetryDelay(options_, tempfail_retries_, &wait)) {
       tempfail_retries_++;
       retry_kind_ = record.kind;
       Next(Scheduler::Clock::now() + wait);

@@ -2,29 +2,27 @@
 //
 // One session at a time per address, a minimum gap between sessions to the same address, a
 // global cap on sessions in flight and a global new-connection rate (a token bucket refilled by a
-// timer: the loop never sleeps). Callers ask for a slot with Request and give it back with
-// Release. The scheduler knows nothing about SMTP or TLS.
+// timer: the loop never sleeps). The arithmetic is the Pacer's (pacer.h, no I/O); the scheduler
+// asks it at the loop's time and keeps one timer armed for its next wake-up. Callers ask for a
+// slot with Request and give it back with Release. The scheduler knows nothing about SMTP or TLS.
 #pragma once
 
 #include <uv.h>
 
 #include <chrono>
 #include <cstddef>
-#include <deque>
 #include <functional>
-#include <queue>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 #include "scanner/engine/engine_options.h"
+#include "scanner/engine/pacer.h"
 
 namespace mxsweep {
 
 class Scheduler {
  public:
-  using Clock = std::chrono::steady_clock;
-  using Go = std::function<void()>;
+  using Clock = Pacer::Clock;
+  using Go = Pacer::Go;
 
   Scheduler(uv_loop_t* loop, PolitenessOptions options);
   ~Scheduler();
@@ -46,59 +44,22 @@ class Scheduler {
   // Close closes the scheduler's timer; pending requests are dropped. |closed| runs after.
   void Close(std::function<void()> closed);
 
-  size_t in_flight() const { return in_flight_; }
-  size_t max_in_flight_seen() const { return max_in_flight_seen_; }
-  size_t waiting() const { return waiting_; }
+  size_t in_flight() const { return pacer_.in_flight(); }
+  size_t max_in_flight_seen() const { return pacer_.max_in_flight_seen(); }
+  size_t waiting() const { return pacer_.waiting(); }
   // lane_count: addresses the scheduler remembers (busy, queued, or inside their gap).
-  size_t lane_count() const { return lanes_.size(); }
+  size_t lane_count() const { return pacer_.lane_count(); }
 
  private:
-  struct Pending {
-    Clock::time_point not_before;
-    Go go;
-  };
-  struct Lane {
-    bool busy = false;
-    bool scheduled = false;  // in ready_ or delayed_
-    Clock::time_point next_allowed{};
-    std::deque<Pending> queue;
-  };
-  struct Delayed {
-    Clock::time_point when;
-    Lane* lane;
-    bool operator>(const Delayed& o) const { return when > o.when; }
-  };
-  struct Idle {
-    Clock::time_point until;  // the lane's gap ends then
-    std::string key;
-  };
-
-  Clock::time_point EligibleAt(const Lane& lane) const;
-  void Schedule(Lane* lane, Clock::time_point now);
   void Pump();
-  void RefillTokens(Clock::time_point now);
   void ArmTimer(Clock::time_point now);
-  void ForgetIdleLanes(Clock::time_point now);
 
   uv_loop_t* loop_;
-  PolitenessOptions options_;
+  Pacer pacer_;
   uv_timer_t timer_{};
   bool closed_ = false;
   bool draining_ = false;
   std::function<void()> on_idle_;
-  std::unordered_map<std::string, Lane> lanes_;
-  std::deque<Lane*> ready_;
-  std::priority_queue<Delayed, std::vector<Delayed>, std::greater<Delayed>> delayed_;
-  // Lanes released with nothing queued, in release order (= gap-end order: the gap is one
-  // value). A sweep meets each address for a few sessions and then never again; without this,
-  // every address ever met would keep its lane.
-  std::deque<Idle> idle_;
-  size_t in_flight_ = 0;
-  size_t max_in_flight_seen_ = 0;
-  size_t waiting_ = 0;
-  double tokens_;
-  double token_capacity_;
-  Clock::time_point last_refill_;
   std::function<void()> on_closed_;
 };
 

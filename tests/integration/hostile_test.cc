@@ -19,6 +19,7 @@
 
 #include "resolver/ares_resolver.h"
 #include "sim/dns_responder.h"
+#include "tests/integration/dns_fixture.h"
 #include "tests/integration/test_fleet.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -266,24 +267,15 @@ TEST(Hostile, Code421ToEveryConnectionIsTempFailWithBoundedRetries) {
 }
 
 // DNS: the c-ares resolver against a responder whose zone is hostile.
-class HostileDns : public ::testing::Test {
+class HostileDns : public DnsFixture {
  protected:
+  HostileDns() : DnsFixture(NextHostileAddress()) {}
   void SetUp() override {
-    ASSERT_EQ(uv_loop_init(&loop_), 0);
-    dns_ = std::make_unique<sim::DnsResponder>(&loop_);
-    ASSERT_EQ(dns_->Start(NextHostileAddress(), 0), 0);
+    DnsFixture::SetUp();
+    if (HasFatalFailure()) return;
     resolver::AresOptions options;
-    options.servers = {dns_->address()};
     options.timeout = milliseconds(1000);
-    std::string error;
-    resolver_ = resolver::MakeAresResolver(&loop_, options, &error);
-    ASSERT_NE(resolver_, nullptr) << error;
-  }
-  void TearDown() override {
-    if (resolver_) resolver_->Close([] {});
-    dns_->Close([] {});
-    uv_run(&loop_, UV_RUN_DEFAULT);
-    EXPECT_EQ(uv_loop_close(&loop_), 0);
+    MakeResolver(options);
   }
 
   // Mx resolves |domain| and checks it ended within |deadline| and |heap_bound|.
@@ -307,10 +299,6 @@ class HostileDns : public ::testing::Test {
                 watch.growth(), result.hosts.size(), result.detail.c_str());
     return result;
   }
-
-  uv_loop_t loop_;
-  std::unique_ptr<sim::DnsResponder> dns_;
-  std::unique_ptr<resolver::AresResolver> resolver_;
 };
 
 TEST_F(HostileDns, ThousandMxRecordsAreCutToTheBound) {

@@ -10,6 +10,7 @@
 #include "resolver/ares_resolver.h"
 #include "resolver/dns_wire.h"
 #include "sim/dns_responder.h"
+#include "tests/integration/dns_fixture.h"
 
 namespace mxsweep {
 namespace {
@@ -21,27 +22,9 @@ using resolver::HostResult;
 using resolver::MxResult;
 using sim::DnsFault;
 
-class ResolverTest : public ::testing::Test {
+class ResolverTest : public testing::DnsFixture {
  protected:
-  void SetUp() override {
-    ASSERT_EQ(uv_loop_init(&loop_), 0);
-    dns_ = std::make_unique<sim::DnsResponder>(&loop_);
-    ASSERT_EQ(dns_->Start("127.0.53.1", 0), 0);
-  }
-
-  void TearDown() override {
-    if (resolver_) resolver_->Close([] {});
-    dns_->Close([] {});
-    uv_run(&loop_, UV_RUN_DEFAULT);
-    EXPECT_EQ(uv_loop_close(&loop_), 0);
-  }
-
-  void MakeResolver(AresOptions options = {}) {
-    options.servers = {dns_->address()};
-    std::string error;
-    resolver_ = resolver::MakeAresResolver(&loop_, options, &error);
-    ASSERT_NE(resolver_, nullptr) << error;
-  }
+  ResolverTest() : DnsFixture("127.0.53.1") {}
 
   // RunUntil runs the loop until |flag| is set, failing the test after 10 s.
   void RunUntil(const bool& flag) {
@@ -79,12 +62,6 @@ class ResolverTest : public ::testing::Test {
     RunUntil(done);
     return result;
   }
-
-  sim::DnsZone& zone() { return dns_->zone(); }
-
-  uv_loop_t loop_;
-  std::unique_ptr<sim::DnsResponder> dns_;
-  std::unique_ptr<resolver::AresResolver> resolver_;
 };
 
 std::string Addrs(const HostResult& h) {

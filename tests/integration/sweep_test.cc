@@ -14,77 +14,11 @@
 #include "scanner/engine/sweep.h"
 #include "sim/demo_world.h"
 #include "sim/dns_responder.h"
+#include "tests/integration/sweep_run.h"
 #include "tests/integration/test_fleet.h"
 
 namespace mxsweep::testing {
 namespace {
-
-class ListSource : public DomainSource {
- public:
-  explicit ListSource(std::vector<std::string> domains) : domains_(std::move(domains)) {}
-  bool Next(DomainEntry* out) override {
-    if (next_ >= domains_.size()) return false;
-    out->domain = domains_[next_++];
-    out->line = next_;
-    return true;
-  }
-
- private:
-  std::vector<std::string> domains_;
-  size_t next_ = 0;
-};
-
-struct SweepRun {
-  std::vector<DomainResult> results;
-  std::vector<std::string> csv_rows;
-  std::vector<std::string> cert_problems;  // CertificateProblems of each result, in order
-  // Copies of each result's address facts (the results point into the sweep, gone by now).
-  std::vector<std::vector<AddressFacts>> facts;
-  SweepStats stats;
-  size_t max_in_flight_seen = 0;
-};
-
-// RunSweep sweeps |domains| with |dns_server| as resolver; |after| runs on the loop at the end.
-SweepRun RunSweep(TestLoop& loop, const std::string& dns_server, uint16_t port,
-                  std::vector<std::string> domains, PolitenessOptions politeness,
-                  std::function<void()> after, ProberOptions prober = {},
-                  std::vector<std::string> allowed = {"loopback"},
-                  const ExcludeList* exclude = nullptr) {
-  SweepRun run;
-  std::string error;
-  resolver::AresOptions dns_options;
-  dns_options.servers = {dns_server};
-  auto dns = resolver::MakeAresResolver(loop.get(), dns_options, &error);
-  EXPECT_TRUE(dns) << error;
-  if (!dns) return run;
-  ProbeEnv env = FastEnv(loop.get());
-  Scheduler scheduler(loop.get(), politeness);
-  SweepConfig config;
-  config.port = port;
-  config.targets.allowed_ranges = allowed;
-  config.exclude = exclude;
-  config.prober = prober;
-  config.prober.tempfail_backoff = std::chrono::milliseconds(100);
-  ListSource source(std::move(domains));
-  Sweep sweep(env, *dns, scheduler, config, source,
-              [&](const DomainResult& r) {
-                run.results.push_back(r);
-                run.facts.emplace_back();
-                for (const DomainAddress& a : r.addresses) run.facts.back().push_back(*a.facts);
-                run.csv_rows.push_back(DomainCsvRow(r, {}));
-                run.cert_problems.push_back(CertificateProblems(r));
-              },
-              [&] {
-                run.max_in_flight_seen = scheduler.max_in_flight_seen();
-                scheduler.Close(nullptr);
-                dns->Close(nullptr);
-                if (after) after();
-              });
-  sweep.Start();
-  uv_run(loop.get(), UV_RUN_DEFAULT);
-  run.stats = sweep.stats();
-  return run;
-}
 
 TEST(Sweep, DemoWorldGetsTheVerdictsTheTableDefines) {
   TestLoop loop;
