@@ -1,13 +1,23 @@
 #include "scanner/engine/scheduler.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 namespace mxsweep {
 
 Scheduler::Scheduler(uv_loop_t* loop, PolitenessOptions options)
     : loop_(loop), options_(options), last_refill_(Clock::now()) {
   if (options_.max_in_flight == 0) options_.max_in_flight = 1;
-  if (options_.connect_rate <= 0) options_.connect_rate = 1e9;
+  if (!(options_.connect_rate > 0) || !std::isfinite(options_.connect_rate)) {
+    // Not "unlimited": a rate of 0, below 0, NaN or infinite is a caller's mistake, refused
+    // first by --rate's check (CommonOptions::Validate). Going on would pace at a rate nobody
+    // asked for.
+    std::fprintf(stderr, "mxsweep: Scheduler: connect_rate must be finite and above 0 (got %g)\n",
+                 options_.connect_rate);
+    std::abort();
+  }
   // A tenth of a second's worth of burst: smooth, but not one connection per timer tick.
   token_capacity_ = std::max(1.0, options_.connect_rate / 10);
   tokens_ = token_capacity_;

@@ -165,5 +165,21 @@ TEST_F(SweepOwnership, DestroyedMidFlightFreesItsDomainsAndIgnoresLateAnswers) {
   EXPECT_FALSE(finished);
 }
 
+TEST(SchedulerOptions, ZeroOrNegativeRateIsRefused) {
+  // A rate of 0 used to become 1e9 connections per second: "no pacing" by accident.
+  for (double rate : {0.0, -1.0, std::numeric_limits<double>::infinity()}) {
+    EXPECT_DEATH(
+        {
+          uv_loop_t loop;
+          uv_loop_init(&loop);
+          PolitenessOptions options;
+          options.connect_rate = rate;
+          Scheduler scheduler(&loop, options);
+        },
+        "connect_rate")
+        << rate;
+  }
+}
+
 }  // namespace
 }  // namespace mxsweep
