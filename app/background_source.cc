@@ -51,24 +51,40 @@ CancellableInput::Buffer::int_type CancellableInput::Buffer::underflow() {
   }
 }
 
-BackgroundSource::BackgroundSource(uv_loop_t* loop, DomainSource& inner, std::function<void()> on_ready)
-    : inner_(inner), on_ready_(std::move(on_ready)) {
-  uv_async_init(loop, &async_, [](uv_async_t* handle) {
+BackgroundSource::BackgroundSource(uv_loop_t* loop, DomainSource& inner, std::function<void()> on_ready,
+                                   std::function<void()> cancel_input)
+    : inner_(inner), on_ready_(std::move(on_ready)), cancel_input_(std::move(cancel_input)),
+      async_(new uv_async_t) {
+  uv_async_init(loop, async_, [](uv_async_t* handle) {
     auto* self = static_cast<BackgroundSource*>(handle->data);
     self->on_ready_();
   });
-  async_.data = this;
+  async_->data = this;
 }
 
 BackgroundSource::~BackgroundSource() {
-  // Stop() must have run: the handle is closed on the loop and the thread joined.
-  if (thread_.joinable()) thread_.detach();
+  StopThread();
+  CloseHandle();
+}
+
+void BackgroundSource::CloseHandle() {
+  if (async_ == nullptr) return;
+  // No callback runs after uv_close; the memory goes in the close callback, which may come after
+  // this object is gone.
+  async_->data = nullptr;
+  uv_close(reinterpret_cast<uv_handle_t*>(async_),
+           [](uv_handle_t* handle) { delete reinterpret_cast<uv_async_t*>(handle); });
+  async_ = nullptr;
 }
 
 void BackgroundSource::Start() { thread_ = std::thread([this] { Run(); }); }
 
 void BackgroundSource::Run() {
   for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_) return;
+    }
     DomainEntry entry;
     bool more = inner_.Next(&entry);
     {
@@ -81,13 +97,13 @@ void BackgroundSource::Run() {
         queue_.push_back(std::move(entry));
       }
       filled_.notify_one();
-      if (!stopping_) uv_async_send(&async_);
+      if (!stopping_) uv_async_send(async_);
     }
     if (!more) return;
   }
 }
 
-void BackgroundSource::Stop() {
+void BackgroundSource::StopThread() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
@@ -95,11 +111,15 @@ void BackgroundSource::Stop() {
     queue_.clear();
   }
   space_.notify_all();
+  filled_.notify_all();
+  // The thread may be inside inner_.Next, waiting for the producer: only the input can end that.
+  if (thread_.joinable() && cancel_input_) cancel_input_();
   if (thread_.joinable()) thread_.join();
-  if (async_open_) {
-    async_open_ = false;
-    uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
-  }
+}
+
+void BackgroundSource::Stop() {
+  StopThread();
+  CloseHandle();
 }
 
 bool BackgroundSource::Next(DomainEntry* out) {

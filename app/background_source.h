@@ -58,16 +58,31 @@ class CancellableInput {
 };
 
 // BackgroundSource runs |inner|.Next on a thread and hands the entries to the sweep on the loop.
+//
+// The thread is always joined, never detached: it calls into |inner| and into this object. It
+// can wait in two places, and both are woken when it must end: for room in the queue (a
+// condition variable and a flag) and inside |inner|.Next on a read from the producer, which only
+// |cancel_input| can interrupt (CancellableInput::Cancel polls the descriptor together with its
+// own pipe, so a producer that neither writes nor closes cannot hold the join up).
 class BackgroundSource : public DomainSource {
  public:
   // |on_ready| runs on the loop whenever entries (or the end) arrive after a kLater.
-  BackgroundSource(uv_loop_t* loop, DomainSource& inner, std::function<void()> on_ready);
+  // |cancel_input| makes a read inside |inner|.Next that blocks, or any later one, end the input;
+  // it is called from the loop thread by Stop and the destructor. Without it, both wait until
+  // |inner| reaches its end (fine for a regular file, not for a pipe).
+  BackgroundSource(uv_loop_t* loop, DomainSource& inner, std::function<void()> on_ready,
+                   std::function<void()> cancel_input);
+  // The destructor stops and joins the thread as Stop does. If Stop has not closed the loop
+  // handle, the destructor closes it; the loop must then run once more to free it.
   ~BackgroundSource() override;
+
+  BackgroundSource(const BackgroundSource&) = delete;
+  BackgroundSource& operator=(const BackgroundSource&) = delete;
 
   // Start starts the reader thread.
   void Start();
-  // Stop waits for the thread (cancel its input first, or it reads to the end) and closes the
-  // loop handle. Call it on the loop thread; Pull answers kEnd afterwards.
+  // Stop cancels the input, waits for the thread and closes the loop handle. Call it on the loop
+  // thread; Pull answers kEnd afterwards.
   void Stop();
 
   bool Next(DomainEntry* out) override;
@@ -79,11 +94,16 @@ class BackgroundSource : public DomainSource {
   static constexpr size_t kMaxQueued = 4096;
 
   void Run();
+  // StopThread wakes the thread wherever it waits and joins it.
+  void StopThread();
+  // CloseHandle closes the uv_async (once).
+  void CloseHandle();
 
   DomainSource& inner_;
   std::function<void()> on_ready_;
-  uv_async_t async_;
-  bool async_open_ = true;
+  std::function<void()> cancel_input_;
+  // On the heap: when the destructor closes it, the memory must stay until the close callback.
+  uv_async_t* async_;
   std::thread thread_;
 
   std::mutex mutex_;

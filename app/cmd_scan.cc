@@ -136,19 +136,17 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
   std::unique_ptr<HeaderOnFirstPull> header_hook;
   DomainSource* sweep_source = &source;
   if (piped) {
-    background = std::make_unique<BackgroundSource>(loop, source, [&] {
-      if (sweep) sweep->InputReady();
-    });
+    // Stopping cancels the read: a stopped sweep reads no further, and does not wait for the
+    // producer.
+    background = std::make_unique<BackgroundSource>(
+        loop, source, [&] { if (sweep) sweep->InputReady(); }, [&] { piped->Cancel(); });
     header_hook = std::make_unique<HeaderOnFirstPull>(*background, [&] { write_header(source.reader()); });
     sweep_source = header_hook.get();
   }
 
   std::unique_ptr<ScanControls> controls;
   auto finished = [&] {
-    if (background) {
-      piped->Cancel();  // a stopped sweep reads no further: do not wait for the producer
-      background->Stop();
-    }
+    if (background) background->Stop();
     controls->Close();
     scheduler.Close(nullptr);
     dns->Close(nullptr);
@@ -175,7 +173,6 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
   if (background) {
     // Already done when the sweep finished; after a second Ctrl-C it is not, and the summary
     // below reads the reader's counts.
-    piped->Cancel();
     background->Stop();
   }
 

@@ -53,8 +53,10 @@ bool CommonOptions::Validate(std::string* error) {
     *error = "--per-address-gap must be between 0 and 3600 seconds";
     return false;
   }
-  if (!(rate > 0)) {
-    *error = "--rate must be above 0";
+  // There is no "unlimited": 0, a negative rate or infinity is a mistake, not a setting (the
+  // scheduler refuses them too).
+  if (!(rate > 0) || !std::isfinite(rate)) {
+    *error = "--rate must be a number of new connections per second above 0";
     return false;
   }
   // Every session holds one descriptor; the resolver, outputs and stdio need a few more.

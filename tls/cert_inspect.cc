@@ -81,10 +81,10 @@ void ReadLeafNames(X509* leaf, CertificateSummary* out) {
     const ASN1_STRING* cn = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, i));
     unsigned char* utf8 = nullptr;
     int len = ASN1_STRING_to_UTF8(&utf8, cn);
+    bssl::UniquePtr<uint8_t> owned(utf8);
     if (len < 0) continue;
     out->common_names.emplace_back(reinterpret_cast<const char*>(utf8),
                                    static_cast<size_t>(len) < kMaxNameBytes ? len : kMaxNameBytes);
-    OPENSSL_free(utf8);
   }
 }
 
@@ -107,9 +107,8 @@ CertificateSummary InspectPeerChain(const SSL* ssl, X509_STORE* store, const std
   // the chain, reported instead of a verification result.
   std::string unparsable;
   for (size_t i = 0; i < sk_CRYPTO_BUFFER_num(buffers); i++) {
-    X509* cert = X509_parse_from_buffer(sk_CRYPTO_BUFFER_value(buffers, i));
-    if (cert == nullptr || !sk_X509_push(parsed.get(), cert)) {
-      X509_free(cert);
+    bssl::UniquePtr<X509> cert(X509_parse_from_buffer(sk_CRYPTO_BUFFER_value(buffers, i)));
+    if (!cert || !bssl::PushToStack(parsed.get(), std::move(cert))) {
       ERR_clear_error();
       unparsable = i == 0 ? "the server's certificate cannot be parsed"
                           : "certificate " + std::to_string(i + 1) + " of the chain cannot be parsed";

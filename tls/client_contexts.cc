@@ -55,7 +55,7 @@ std::string ExoCipherList() {
 // records the chain as a fact and judges it after the handshake (InspectPeerChain).
 ssl_verify_result_t AcceptAnyChain(SSL*, uint8_t*) { return ssl_verify_ok; }
 
-SSL_CTX* NewContext(ProbeKind kind, std::string* error) {
+bssl::UniquePtr<SSL_CTX> NewContext(ProbeKind kind, std::string* error) {
   // The buffers method keeps the peer's certificates as raw DER and never builds X509 objects
   // during the handshake: most probes never look at the chain, and parsing it cost ~10% of a
   // probe's client CPU (bench/RESULTS.md). InspectPeerChain parses on demand.
@@ -83,7 +83,7 @@ SSL_CTX* NewContext(ProbeKind kind, std::string* error) {
   SSL_CTX_set_custom_verify(ctx.get(), SSL_VERIFY_NONE, AcceptAnyChain);
   // Sessions are never resumed: each probe must see a full handshake.
   SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
-  return ctx.release();
+  return ctx;
 }
 
 }  // namespace
@@ -93,12 +93,12 @@ std::unique_ptr<ClientContexts> ClientContexts::Create(const std::string& ca_fil
   std::unique_ptr<ClientContexts> out(new ClientContexts());
   for (ProbeKind kind : kAllProbeKinds) {
     if (IsHelloKind(kind)) continue;  // raw hellos need no SSL_CTX
-    SSL_CTX* ctx = NewContext(kind, error);
-    if (ctx == nullptr) return nullptr;
-    out->contexts_[static_cast<size_t>(kind)] = ctx;
+    bssl::UniquePtr<SSL_CTX> ctx = NewContext(kind, error);
+    if (!ctx) return nullptr;
+    out->contexts_[static_cast<size_t>(kind)].reset(ctx.release());
   }
-  out->store_ = X509_STORE_new();
-  if (out->store_ == nullptr) {
+  out->store_.reset(X509_STORE_new());
+  if (!out->store_) {
     *error = "X509_STORE_new failed";
     return nullptr;
   }
@@ -111,7 +111,7 @@ std::unique_ptr<ClientContexts> ClientContexts::Create(const std::string& ca_fil
       *error = "no hashed trust anchors (<hash>.0 files) in directory " + ca_file;
       return nullptr;
     }
-    if (!X509_STORE_load_locations(out->store_, is_dir ? nullptr : ca_file.c_str(),
+    if (!X509_STORE_load_locations(out->store_.get(), is_dir ? nullptr : ca_file.c_str(),
                                    is_dir ? ca_file.c_str() : nullptr)) {
       *error = "cannot load trust anchors from " + ca_file + ": " + LastError();
       return nullptr;
@@ -122,11 +122,11 @@ std::unique_ptr<ClientContexts> ClientContexts::Create(const std::string& ca_fil
   // that start-up does not parse ~150 certificates (the larger part of a one-host probe's CPU).
   // Without the hashed directory, the bundle is read whole.
   if (HasHashedAnchors(kSystemRootsDir) &&
-      X509_STORE_load_locations(out->store_, nullptr, kSystemRootsDir)) {
+      X509_STORE_load_locations(out->store_.get(), nullptr, kSystemRootsDir)) {
     return out;
   }
   ERR_clear_error();
-  if (!X509_STORE_load_locations(out->store_, kSystemRoots, nullptr)) {
+  if (!X509_STORE_load_locations(out->store_.get(), kSystemRoots, nullptr)) {
     // No system bundle (package ca-certificates missing): probes still run, every chain is then
     // reported untrusted with this reason.
     out->trust_warning_ = std::string("no system trust anchors at ") + kSystemRoots +
@@ -136,9 +136,6 @@ std::unique_ptr<ClientContexts> ClientContexts::Create(const std::string& ca_fil
   return out;
 }
 
-ClientContexts::~ClientContexts() {
-  for (SSL_CTX* ctx : contexts_) SSL_CTX_free(ctx);
-  X509_STORE_free(store_);
-}
+ClientContexts::~ClientContexts() = default;
 
 }  // namespace mxsweep::tls

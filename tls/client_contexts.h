@@ -8,10 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "tls/ssl_ptr.h"
 #include "tls/tls_version.h"
-
-typedef struct ssl_ctx_st SSL_CTX;
-typedef struct x509_store_st X509_STORE;
 
 namespace mxsweep::tls {
 
@@ -47,16 +45,16 @@ class ClientContexts {
   ClientContexts& operator=(const ClientContexts&) = delete;
 
   // context returns the SSL_CTX of a BoringSSL kind; null for the hello kinds.
-  SSL_CTX* context(ProbeKind kind) const { return contexts_[static_cast<size_t>(kind)]; }
-  X509_STORE* trust_store() const { return store_; }
+  SSL_CTX* context(ProbeKind kind) const { return contexts_[static_cast<size_t>(kind)].get(); }
+  X509_STORE* trust_store() const { return store_.get(); }
   // trust_warning is set when the system roots could not be loaded.
   const std::string& trust_warning() const { return trust_warning_; }
 
  private:
   ClientContexts() = default;
 
-  std::array<SSL_CTX*, std::size(kAllProbeKinds)> contexts_{};
-  X509_STORE* store_ = nullptr;
+  std::array<SslCtxPtr, std::size(kAllProbeKinds)> contexts_;
+  X509StorePtr store_;
   std::string trust_warning_;
 };
 

@@ -5,6 +5,7 @@
 #include <openssl/ssl.h>
 
 #include "base/ip_address.h"
+#include "tls/alert_outcome.h"
 #include "tls/cert_inspect.h"
 #include "tls/cipher_suites.h"
 #include "tls/client_contexts.h"
@@ -17,34 +18,27 @@ ClientHandshake::ClientHandshake(const ClientContexts& contexts, ProbeKind kind,
 
 ClientHandshake::~ClientHandshake() { Release(); }
 
-void ClientHandshake::Release() {
-  SSL_free(ssl_);
-  ssl_ = nullptr;
-}
+void ClientHandshake::Release() { ssl_.reset(); }
 
 ClientHandshake::State ClientHandshake::Start() {
-  ssl_ = SSL_new(contexts_.context(kind_));
-  if (ssl_ == nullptr) return Fail(HandshakeOutcome::kError, "SSL_new failed");
-  BIO* rbio = BIO_new(BIO_s_mem());
-  BIO* wbio = BIO_new(BIO_s_mem());
-  if (rbio == nullptr || wbio == nullptr) {
-    BIO_free(rbio);
-    BIO_free(wbio);
-    return Fail(HandshakeOutcome::kError, "BIO_new failed");
-  }
+  ssl_.reset(SSL_new(contexts_.context(kind_)));
+  if (!ssl_) return Fail(HandshakeOutcome::kError, "SSL_new failed");
+  bssl::UniquePtr<BIO> rbio(BIO_new(BIO_s_mem()));
+  bssl::UniquePtr<BIO> wbio(BIO_new(BIO_s_mem()));
+  if (!rbio || !wbio) return Fail(HandshakeOutcome::kError, "BIO_new failed");
   // An empty read BIO means "no data yet", not EOF, until PeerClosed says otherwise.
-  BIO_set_mem_eof_return(rbio, -1);
-  SSL_set_bio(ssl_, rbio, wbio);
-  SSL_set_connect_state(ssl_);
+  BIO_set_mem_eof_return(rbio.get(), -1);
+  SSL_set_bio(ssl_.get(), rbio.release(), wbio.release());  // the SSL owns both from here
+  SSL_set_connect_state(ssl_.get());
   if (!server_name_.empty() && !IsAddressLiteral(server_name_)) {
-    SSL_set_tlsext_host_name(ssl_, server_name_.c_str());
+    SSL_set_tlsext_host_name(ssl_.get(), server_name_.c_str());
   }
   return Drive();
 }
 
 ClientHandshake::State ClientHandshake::Receive(std::string_view bytes) {
   if (state_ != State::kInProgress || ssl_ == nullptr) return state_;
-  BIO_write(SSL_get_rbio(ssl_), bytes.data(), static_cast<int>(bytes.size()));
+  BIO_write(SSL_get_rbio(ssl_.get()), bytes.data(), static_cast<int>(bytes.size()));
   return Drive();
 }
 
@@ -52,7 +46,7 @@ ClientHandshake::State ClientHandshake::PeerClosed(bool reset) {
   if (state_ != State::kInProgress) return state_;
   if (reset) return Fail(HandshakeOutcome::kReset, "connection reset during the handshake");
   // Let the library see EOF: it may still hold a complete alert that explains the close.
-  BIO_set_mem_eof_return(SSL_get_rbio(ssl_), 0);
+  BIO_set_mem_eof_return(SSL_get_rbio(ssl_.get()), 0);
   State state = Drive();
   if (state == State::kInProgress) {
     return Fail(HandshakeOutcome::kClosed, "server closed the connection during the handshake");
@@ -61,29 +55,30 @@ ClientHandshake::State ClientHandshake::PeerClosed(bool reset) {
 }
 
 std::string ClientHandshake::TakeOutput() {
-  return ssl_ == nullptr ? std::string() : TakeMemoryBio(SSL_get_wbio(ssl_));
+  return !ssl_ ? std::string() : TakeMemoryBio(SSL_get_wbio(ssl_.get()));
 }
 
 ClientHandshake::State ClientHandshake::Drive() {
   ERR_clear_error();
-  int ret = SSL_do_handshake(ssl_);
+  SSL* ssl = ssl_.get();
+  int ret = SSL_do_handshake(ssl);
   if (ret == 1) {
     state_ = State::kCompleted;
     result_.outcome = HandshakeOutcome::kCompleted;
-    result_.version = static_cast<uint16_t>(SSL_version(ssl_));
-    const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl_);
+    result_.version = static_cast<uint16_t>(SSL_version(ssl));
+    const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl);
     if (cipher != nullptr) {
       result_.cipher_id = SSL_CIPHER_get_protocol_id(cipher);
       result_.cipher = CipherSuiteLabel(result_.cipher_id);
     }
-    uint16_t group = SSL_get_curve_id(ssl_);
+    uint16_t group = SSL_get_curve_id(ssl);
     if (group != 0) {
       const char* name = SSL_get_curve_name(group);
       result_.group = name ? name : "unknown";
     }
     return state_;
   }
-  int err = SSL_get_error(ssl_, ret);
+  int err = SSL_get_error(ssl, ret);
   if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) return State::kInProgress;
 
   uint32_t packed = ERR_peek_error();
@@ -92,18 +87,7 @@ ClientHandshake::State ClientHandshake::Drive() {
     if (reason >= SSL_AD_REASON_OFFSET && reason < SSL_AD_REASON_OFFSET + 256) {
       int alert = reason - SSL_AD_REASON_OFFSET;
       result_.alert = alert;
-      std::string detail = std::string("alert ") + std::to_string(alert) + " " +
-                           SSL_alert_desc_string_long(alert);
-      bool legacy_only_offer = MaxVersion(kind_) <= kTls11;
-      switch (alert) {
-        case SSL_AD_PROTOCOL_VERSION: return Fail(HandshakeOutcome::kVersionRefused, detail);
-        case SSL_AD_HANDSHAKE_FAILURE: return Fail(HandshakeOutcome::kNoSharedCipher, detail);
-        case SSL_AD_INTERNAL_ERROR:
-          // OpenSSL 3 at its default security level answers a TLS 1.0/1.1-only offer this way.
-          if (legacy_only_offer) return Fail(HandshakeOutcome::kVersionRefused, detail);
-          return Fail(HandshakeOutcome::kError, detail);
-        default: return Fail(HandshakeOutcome::kError, detail);
-      }
+      return Fail(MapAlert(alert, MaxVersion(kind_)), AlertText(alert));
     }
     switch (reason) {
       case SSL_R_UNSUPPORTED_PROTOCOL:
@@ -134,20 +118,20 @@ ClientHandshake::State ClientHandshake::Fail(HandshakeOutcome outcome, std::stri
 }
 
 bool ClientHandshake::Encrypt(std::string_view plaintext) {
-  if (state_ != State::kCompleted || ssl_ == nullptr) return false;
+  if (state_ != State::kCompleted || !ssl_) return false;
   ERR_clear_error();
-  return SSL_write(ssl_, plaintext.data(), static_cast<int>(plaintext.size())) ==
+  return SSL_write(ssl_.get(), plaintext.data(), static_cast<int>(plaintext.size())) ==
          static_cast<int>(plaintext.size());
 }
 
 std::string ClientHandshake::Decrypt(std::string_view bytes) {
   std::string out;
-  if (state_ != State::kCompleted || ssl_ == nullptr) return out;
-  BIO_write(SSL_get_rbio(ssl_), bytes.data(), static_cast<int>(bytes.size()));
+  if (state_ != State::kCompleted || !ssl_) return out;
+  BIO_write(SSL_get_rbio(ssl_.get()), bytes.data(), static_cast<int>(bytes.size()));
   char buf[4096];
   for (;;) {
     ERR_clear_error();
-    int n = SSL_read(ssl_, buf, sizeof(buf));
+    int n = SSL_read(ssl_.get(), buf, sizeof(buf));
     if (n <= 0) break;
     out.append(buf, static_cast<size_t>(n));
   }
@@ -156,8 +140,8 @@ std::string ClientHandshake::Decrypt(std::string_view bytes) {
 }
 
 std::optional<CertificateSummary> ClientHandshake::SummarizeCertificate() const {
-  if (state_ != State::kCompleted || ssl_ == nullptr) return std::nullopt;
-  return InspectPeerChain(ssl_, contexts_.trust_store(), server_name_);
+  if (state_ != State::kCompleted || !ssl_) return std::nullopt;
+  return InspectPeerChain(ssl_.get(), contexts_.trust_store(), server_name_);
 }
 
 }  // namespace mxsweep::tls

@@ -12,10 +12,9 @@
 
 #include "tls/cert_summary.h"
 #include "tls/handshake_result.h"
+#include "tls/ssl_ptr.h"
 #include "tls/tls_driver.h"
 #include "tls/tls_version.h"
-
-typedef struct ssl_st SSL;
 
 namespace mxsweep::tls {
 
@@ -66,7 +65,7 @@ class ClientHandshake : public TlsDriver {
   const ClientContexts& contexts_;
   ProbeKind kind_;
   std::string server_name_;
-  SSL* ssl_ = nullptr;
+  SslPtr ssl_;  // null before Start and after Release
   State state_ = State::kInProgress;
   HandshakeResult result_;
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "tls/alert_outcome.h"
 #include "tls/cipher_suites.h"
 
 namespace mxsweep::tls {
@@ -13,22 +14,7 @@ namespace {
 constexpr uint8_t kAlertWarning = 1;
 constexpr uint8_t kUserCanceled = 90;
 
-std::string AlertText(int alert) {
-  const char* name = SSL_alert_desc_string_long(alert);
-  return "alert " + std::to_string(alert) + " " + (name ? name : "unknown");
-}
-
 }  // namespace
-
-HandshakeOutcome MapAlert(int alert, uint16_t max_offered) {
-  switch (alert) {
-    case SSL_AD_PROTOCOL_VERSION: return HandshakeOutcome::kVersionRefused;
-    case SSL_AD_HANDSHAKE_FAILURE: return HandshakeOutcome::kNoSharedCipher;
-    case SSL_AD_INTERNAL_ERROR:
-      return max_offered <= kTls11 ? HandshakeOutcome::kVersionRefused : HandshakeOutcome::kError;
-    default: return HandshakeOutcome::kError;
-  }
-}
 
 std::string GroupName(uint16_t group) {
   const char* name = SSL_get_curve_name(group);
@@ -144,6 +130,8 @@ HelloProbe::State HelloProbe::OnServerHello(const ServerAnswer& answer) {
 
 HelloProbe::State HelloProbe::OnAlert(const ServerAnswer& answer) {
   result_.alert = answer.alert_description;
+  // The highest version offered: the legacy field, or TLS 1.3 for an offer with
+  // supported_versions (only TLS 1.3 offers carry it).
   uint16_t max = offer_.supported_versions.empty() ? offer_.client_version : kTls13;
   return Fail(MapAlert(answer.alert_description, max), AlertText(answer.alert_description));
 }

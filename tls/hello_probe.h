@@ -30,6 +30,8 @@ class HelloProbe : public TlsDriver {
 
   // answer_status() is how the parser judged the server's bytes (kNeedMore until then).
   AnswerStatus answer_status() const { return answer_status_; }
+  // buffered() is how many of the server's bytes are held: never more than kMaxAnswerBytes + 1.
+  size_t buffered() const { return input_.size(); }
 
  private:
   State Judge();
@@ -47,12 +49,6 @@ class HelloProbe : public TlsDriver {
   std::string output_;
   HandshakeResult result_;
 };
-
-// MapAlert turns a fatal alert from the server into an outcome for an offer whose highest
-// version is |max_offered|: protocol_version (70) is a refused version, handshake_failure (40) no
-// shared cipher, internal_error (80) to a TLS 1.0/1.1-only offer a refused version (what Debian's
-// OpenSSL 3 says at its default security level), anything else an error.
-HandshakeOutcome MapAlert(int alert, uint16_t max_offered);
 
 // GroupName names a TLS group code point ("X25519", "P-256"), or "0x001d"-style when unknown.
 std::string GroupName(uint16_t group);

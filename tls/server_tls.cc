@@ -63,12 +63,12 @@ std::unique_ptr<ServerContext> ServerContext::Create(const Credential& credentia
   }
   std::unique_ptr<ServerContext> out(new ServerContext());
   out->config_ = config;
-  out->ctx_ = SSL_CTX_new(TLS_method());
-  if (out->ctx_ == nullptr || !credential.cert || !credential.key) {
+  out->ctx_.reset(SSL_CTX_new(TLS_method()));
+  if (!out->ctx_ || !credential.cert || !credential.key) {
     *error = "cannot create server context";
     return nullptr;
   }
-  SSL_CTX* ctx = out->ctx_;
+  SSL_CTX* ctx = out->ctx_.get();
   if (!SSL_CTX_set_min_proto_version(ctx, config.min_version) ||
       !SSL_CTX_set_max_proto_version(ctx, config.max_version) ||
       !SSL_CTX_use_certificate(ctx, credential.cert.get()) ||
@@ -113,31 +113,31 @@ std::unique_ptr<ServerContext> ServerContext::Create(const Credential& credentia
   return out;
 }
 
-ServerContext::~ServerContext() { SSL_CTX_free(ctx_); }
+ServerContext::~ServerContext() = default;
 
-ServerTls::ServerTls(const ServerContext& context) {
-  ssl_ = SSL_new(context.get());
-  if (ssl_ == nullptr) {
+ServerTls::ServerTls(const ServerContext& context) : ssl_(SSL_new(context.get())) {
+  bssl::UniquePtr<BIO> rbio(BIO_new(BIO_s_mem()));
+  bssl::UniquePtr<BIO> wbio(BIO_new(BIO_s_mem()));
+  if (!ssl_ || !rbio || !wbio) {
+    ssl_.reset();
     state_ = State::kFailed;
     return;
   }
-  BIO* rbio = BIO_new(BIO_s_mem());
-  BIO* wbio = BIO_new(BIO_s_mem());
-  BIO_set_mem_eof_return(rbio, -1);
-  SSL_set_bio(ssl_, rbio, wbio);
-  SSL_set_accept_state(ssl_);
+  BIO_set_mem_eof_return(rbio.get(), -1);
+  SSL_set_bio(ssl_.get(), rbio.release(), wbio.release());  // the SSL owns both from here
+  SSL_set_accept_state(ssl_.get());
 }
 
-ServerTls::~ServerTls() { SSL_free(ssl_); }
+ServerTls::~ServerTls() = default;
 
 ServerTls::State ServerTls::Receive(std::string_view bytes, std::string* plaintext) {
   if (state_ == State::kFailed) return state_;
-  BIO_write(SSL_get_rbio(ssl_), bytes.data(), static_cast<int>(bytes.size()));
+  BIO_write(SSL_get_rbio(ssl_.get()), bytes.data(), static_cast<int>(bytes.size()));
   ERR_clear_error();
   if (state_ == State::kInProgress) {
-    int ret = SSL_do_handshake(ssl_);
+    int ret = SSL_do_handshake(ssl_.get());
     if (ret != 1) {
-      int err = SSL_get_error(ssl_, ret);
+      int err = SSL_get_error(ssl_.get(), ret);
       if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) state_ = State::kFailed;
       ERR_clear_error();
       return state_;
@@ -146,7 +146,7 @@ ServerTls::State ServerTls::Receive(std::string_view bytes, std::string* plainte
   }
   char buf[2048];
   for (;;) {
-    int n = SSL_read(ssl_, buf, sizeof(buf));
+    int n = SSL_read(ssl_.get(), buf, sizeof(buf));
     if (n <= 0) break;
     if (plaintext) plaintext->append(buf, static_cast<size_t>(n));
   }
@@ -157,11 +157,11 @@ ServerTls::State ServerTls::Receive(std::string_view bytes, std::string* plainte
 bool ServerTls::Encrypt(std::string_view plaintext) {
   if (state_ != State::kCompleted) return false;
   ERR_clear_error();
-  return SSL_write(ssl_, plaintext.data(), static_cast<int>(plaintext.size())) > 0;
+  return SSL_write(ssl_.get(), plaintext.data(), static_cast<int>(plaintext.size())) > 0;
 }
 
 std::string ServerTls::TakeOutput() {
-  return ssl_ == nullptr ? std::string() : TakeMemoryBio(SSL_get_wbio(ssl_));
+  return !ssl_ ? std::string() : TakeMemoryBio(SSL_get_wbio(ssl_.get()));
 }
 
 }  // namespace mxsweep::tls

@@ -5,10 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "tls/ssl_ptr.h"
 #include "tls/test_pki.h"
-
-typedef struct ssl_ctx_st SSL_CTX;
-typedef struct ssl_st SSL;
 
 namespace mxsweep::tls {
 
@@ -36,11 +34,11 @@ class ServerContext {
   static std::unique_ptr<ServerContext> Create(const Credential& credential,
                                                const ServerTlsConfig& config, std::string* error);
   ~ServerContext();
-  SSL_CTX* get() const { return ctx_; }
+  SSL_CTX* get() const { return ctx_.get(); }
 
  private:
   ServerContext() = default;
-  SSL_CTX* ctx_ = nullptr;
+  SslCtxPtr ctx_;
   ServerTlsConfig config_;
 };
 
@@ -60,7 +58,7 @@ class ServerTls {
   State state() const { return state_; }
 
  private:
-  SSL* ssl_ = nullptr;
+  SslPtr ssl_;
   State state_ = State::kInProgress;
 };
 

@@ -23,7 +23,7 @@ std::shared_ptr<EVP_PKEY> NewKey() {
   if (!ec || !key || !EC_KEY_generate_key(ec.get()) || !EVP_PKEY_assign_EC_KEY(key.get(), ec.release())) {
     return nullptr;
   }
-  return std::shared_ptr<EVP_PKEY>(key.release(), EVP_PKEY_free);
+  return std::shared_ptr<EVP_PKEY>(std::move(key));  // keeps bssl::UniquePtr's deleter
 }
 
 bool AddExtension(X509* cert, X509* issuer, int nid, const char* value) {
@@ -63,7 +63,7 @@ std::shared_ptr<X509> MakeCert(const std::string& cn, const std::string& san, EV
                         AddExtension(cert.get(), signer, NID_ext_key_usage, "serverAuth");
   if (ok && !san.empty()) ok = AddExtension(cert.get(), signer, NID_subject_alt_name, san.c_str());
   if (!ok || !X509_sign(cert.get(), issuer_key ? issuer_key : key, EVP_sha256())) return nullptr;
-  return std::shared_ptr<X509>(cert.release(), X509_free);
+  return std::shared_ptr<X509>(std::move(cert));
 }
 
 }  // namespace

@@ -97,7 +97,8 @@ class Prober : public std::enable_shared_from_this<Prober> {
 
   const ProbeEnv& env_;
   Scheduler& scheduler_;
-  const ProberOptions& options_;
+  // A copy: the caller's options may be a temporary, and the plan is read again after each probe.
+  const ProberOptions options_;
   AddressTarget target_;
   std::function<void(AddressFacts)> done_;
   std::string key_;

@@ -26,7 +26,7 @@ struct AddressTarget {
 std::string AddressKey(const IpAddress& ip, uint16_t port);
 
 // ProbeAddress runs |options.plan| against |target|. |done| runs once, on the loop, with the
-// classified facts. |env| and |scheduler| must outlive it.
+// classified facts. |env| and |scheduler| must outlive it; |options| and |target| are copied.
 void ProbeAddress(const ProbeEnv& env, Scheduler& scheduler, const ProberOptions& options,
                   const AddressTarget& target, std::function<void(AddressFacts)> done);
 

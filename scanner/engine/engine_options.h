@@ -43,7 +43,8 @@ struct PolitenessOptions {
   // at a pace no operator will mind.
   std::chrono::milliseconds per_address_gap{2000};
   // New connections per second, all addresses together. 500/s keeps a sweep of a million
-  // domains near an hour while staying far below what trips upstream abuse detection.
+  // domains near an hour while staying far below what trips upstream abuse detection. Must be
+  // above 0: there is no "unlimited" (the scheduler refuses 0).
   double connect_rate = 500;
 };
 

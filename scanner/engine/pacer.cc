@@ -1,12 +1,22 @@
 #include "scanner/engine/pacer.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 namespace mxsweep {
 
 Pacer::Pacer(PolitenessOptions options, Clock::time_point now) : options_(options), bucket_full_at_(now) {
   if (options_.max_in_flight == 0) options_.max_in_flight = 1;
-  if (options_.connect_rate <= 0) options_.connect_rate = 1e9;
+  if (!(options_.connect_rate > 0) || !std::isfinite(options_.connect_rate)) {
+    // Not "unlimited": a rate of 0, below 0, NaN or infinite is a caller's mistake, refused
+    // first by --rate's check (CommonOptions::Validate). Going on would pace at a rate nobody
+    // asked for.
+    std::fprintf(stderr, "mxsweep: connect_rate must be finite and above 0 (got %g)\n",
+                 options_.connect_rate);
+    std::abort();
+  }
   // A tenth of a second's worth of burst: smooth, but not one connection per timer tick.
   burst_ = std::max(1.0, options_.connect_rate / 10);
   using Seconds = std::chrono::duration<double>;

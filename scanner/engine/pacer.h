@@ -26,8 +26,8 @@ class Pacer {
   using Clock = std::chrono::steady_clock;
   using Go = std::function<void()>;
 
-  // The bucket starts full at |now|. A zero max_in_flight is taken as 1; a connect_rate <= 0 as
-  // no limit (10^9 per second).
+  // The bucket starts full at |now|. A zero max_in_flight is taken as 1; a connect_rate that is
+  // not a finite number above 0 aborts (the command line refuses it first).
   Pacer(PolitenessOptions options, Clock::time_point now);
   Pacer(const Pacer&) = delete;
   Pacer& operator=(const Pacer&) = delete;

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "base/sanitize.h"
+#include "scanner/verdict/handshake_status.h"
 #include "tls/client_handshake.h"
 #include "tls/hello_probe.h"
 
@@ -20,21 +21,6 @@ struct WriteRequest {
   uv_write_t req;
   std::string data;
 };
-
-ProbeStatus StatusFor(tls::HandshakeOutcome outcome) {
-  switch (outcome) {
-    case tls::HandshakeOutcome::kCompleted: return ProbeStatus::kAccepted;
-    case tls::HandshakeOutcome::kServerHello: return ProbeStatus::kAcceptedHelloOnly;
-    case tls::HandshakeOutcome::kVersionRefused: return ProbeStatus::kVersionRefused;
-    case tls::HandshakeOutcome::kNoSharedCipher: return ProbeStatus::kNoSharedCipher;
-    case tls::HandshakeOutcome::kClosed: return ProbeStatus::kHandshakeClosed;
-    case tls::HandshakeOutcome::kReset: return ProbeStatus::kReset;
-    case tls::HandshakeOutcome::kNotTls: return ProbeStatus::kNotTls;
-    case tls::HandshakeOutcome::kTimeout: return ProbeStatus::kTimeout;
-    case tls::HandshakeOutcome::kError: return ProbeStatus::kTlsError;
-  }
-  return ProbeStatus::kTlsError;
-}
 
 class Probe {
  public:
@@ -171,7 +157,7 @@ class Probe {
       return;
     }
     const tls::HandshakeResult& r = handshake_->result();
-    Finish(StatusFor(r.outcome), r.detail);
+    Finish(StatusForHandshake(r.outcome), r.detail);
     record_.alert = r.alert;
     if (state == tls::TlsDriver::State::kCompleted || state == tls::TlsDriver::State::kAnswered) {
       record_.evidence = state == tls::TlsDriver::State::kCompleted ? Evidence::kHandshake

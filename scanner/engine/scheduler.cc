@@ -1,6 +1,9 @@
 #include "scanner/engine/scheduler.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 namespace mxsweep {
 

@@ -24,6 +24,8 @@ class Scheduler {
   using Clock = Pacer::Clock;
   using Go = Pacer::Go;
 
+  // |options.connect_rate| must be above 0 (there is no "unlimited"): the constructor aborts
+  // otherwise. A max_in_flight of 0 is taken as 1.
   Scheduler(uv_loop_t* loop, PolitenessOptions options);
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;

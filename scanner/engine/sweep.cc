@@ -1,5 +1,7 @@
 #include "scanner/engine/sweep.h"
 
+#include <uv.h>
+
 #include <algorithm>
 
 namespace mxsweep {
@@ -30,14 +32,46 @@ Sweep::Sweep(const ProbeEnv& env, resolver::Resolver& dns, Scheduler& scheduler,
     : env_(env), dns_(dns), scheduler_(scheduler), config_(config), source_(source),
       on_domain_(std::move(on_domain)), on_finished_(std::move(on_finished)) {}
 
-Sweep::~Sweep() = default;
+// StartTimer runs Start's first read from the loop. It lives on the heap so that a sweep
+// destroyed before it fires can close it and leave its memory to the close callback.
+struct Sweep::StartTimer {
+  uv_timer_t timer;
+  Sweep* sweep;  // null once the sweep is gone
+};
 
-void Sweep::Start() { Fill(); }
+void Sweep::CloseStartTimer(StartTimer* start) {
+  uv_close(reinterpret_cast<uv_handle_t*>(&start->timer), [](uv_handle_t* handle) {
+    delete static_cast<StartTimer*>(handle->data);
+  });
+}
+
+Sweep::~Sweep() {
+  if (start_timer_ != nullptr) {
+    start_timer_->sweep = nullptr;
+    CloseStartTimer(start_timer_);
+  }
+}
+
+void Sweep::Start() {
+  if (start_timer_ != nullptr) return;
+  start_timer_ = new StartTimer{{}, this};
+  uv_timer_init(env_.loop, &start_timer_->timer);
+  start_timer_->timer.data = start_timer_;
+  uv_timer_start(&start_timer_->timer, [](uv_timer_t* timer) {
+    auto* start = static_cast<StartTimer*>(timer->data);
+    Sweep* sweep = start->sweep;
+    CloseStartTimer(start);
+    if (sweep == nullptr) return;
+    sweep->start_timer_ = nullptr;
+    if (!sweep->finished_) sweep->Fill();
+  }, 0, 0);
+}
 
 void Sweep::Stop() {
   if (stopped_) return;
   stopped_ = true;
-  scheduler_.Drain([this] {
+  scheduler_.Drain([this, alive = std::weak_ptr<bool>(alive_)] {
+    if (alive.expired()) return;
     scheduler_idle_ = true;
     MaybeFinishStopped();
   });
@@ -46,7 +80,7 @@ void Sweep::Stop() {
 void Sweep::MaybeFinishStopped() {
   if (!stopped_ || finished_ || filling_ || resolving_ > 0 || !scheduler_idle_) return;
   // Nothing runs any more: what is still waiting would wait forever.
-  for (DomainState* domain : std::vector<DomainState*>(live_)) AbandonDomain(domain);
+  while (!live_.empty()) AbandonDomain(live_.back().get());
   Finished();
 }
 
@@ -61,13 +95,20 @@ void Sweep::AbandonDomain(DomainState* domain) {
     auto& w = address->waiters;
     w.erase(std::remove(w.begin(), w.end(), domain), w.end());
   }
-  DomainState* last = live_.back();
-  live_[domain->live_index] = last;
-  last->live_index = domain->live_index;
-  live_.pop_back();
+  Unlink(domain);
   stats_.domains_abandoned++;
   in_flight_--;
-  delete domain;
+}
+
+std::unique_ptr<Sweep::DomainState> Sweep::Unlink(DomainState* domain) {
+  size_t index = domain->live_index;
+  std::unique_ptr<DomainState> owned = std::move(live_[index]);
+  if (index + 1 != live_.size()) {
+    live_[index] = std::move(live_.back());
+    live_[index]->live_index = index;
+  }
+  live_.pop_back();
+  return owned;
 }
 
 void Sweep::Fill() {
@@ -99,15 +140,18 @@ void Sweep::InputReady() {
 }
 
 void Sweep::StartDomain(DomainEntry entry) {
-  auto* domain = new DomainState();
+  auto owned = std::make_unique<DomainState>();
+  DomainState* domain = owned.get();
   domain->entry = std::move(entry);
   domain->live_index = live_.size();
-  live_.push_back(domain);
+  live_.push_back(std::move(owned));
   in_flight_++;
   resolving_++;
   stats_.domains_started++;
   dns_.ResolveMx(domain->entry.domain, config_.family,
-                 [this, domain](const resolver::MxResult& mx) { OnMx(domain, mx); });
+                 [this, alive = std::weak_ptr<bool>(alive_), domain](const resolver::MxResult& mx) {
+                   if (!alive.expired()) OnMx(domain, mx);
+                 });
 }
 
 void Sweep::OnMx(DomainState* domain, const resolver::MxResult& mx) {
@@ -179,7 +223,9 @@ Sweep::AddressState* Sweep::AddressFor(const IpAddress& ip, const std::string& h
     address->facts.host = host;
     address->facts.ip = ip.ToString();
     address->facts.port = config_.port;
-    ProbeAddress(env_, scheduler_, config_.prober, target, [this, address](AddressFacts facts) {
+    ProbeAddress(env_, scheduler_, config_.prober, target,
+                 [this, alive = std::weak_ptr<bool>(alive_), address](AddressFacts facts) {
+      if (alive.expired()) return;
       address->facts = std::move(facts);
       OnAddressDone(address);
     });
@@ -218,11 +264,7 @@ void Sweep::FinishDomain(DomainState* domain) {
   result.finished = std::chrono::system_clock::now();
   stats_.verdicts[static_cast<size_t>(result.verdict.verdict)]++;
   stats_.domains_done++;
-  DomainState* last = live_.back();
-  live_[domain->live_index] = last;
-  last->live_index = domain->live_index;
-  live_.pop_back();
-  delete domain;
+  Unlink(domain);  // |domain| is freed here; |result| points only into addresses_
   in_flight_--;
   if (on_domain_) on_domain_(result);
   Fill();

@@ -51,13 +51,22 @@ class Sweep {
   // asked for it by then (a domain that meets it later does not trigger another call).
   using AddressDone = std::function<void(const AddressFacts&, const std::vector<std::string>&)>;
 
-  // Everything passed by reference must outlive the sweep.
+  // Everything passed by reference must outlive the sweep; |config| is copied.
   Sweep(const ProbeEnv& env, resolver::Resolver& dns, Scheduler& scheduler, const SweepConfig& config,
         DomainSource& source, DomainDone on_domain, std::function<void()> on_finished);
+  // The sweep owns the domains it holds: destroying it before |on_finished| frees them, and the
+  // lookups and probes still running then end without calling back into it (the resolver and
+  // the scheduler must still be closed as usual). If Start's first read has not run yet, the
+  // loop must run once more to free its timer.
   ~Sweep();
 
-  // Start begins reading domains. |on_finished| runs once every read domain has its verdict and
-  // the source is exhausted (or Stop was called) — possibly from within Start for empty input.
+  Sweep(const Sweep&) = delete;
+  Sweep& operator=(const Sweep&) = delete;
+
+  // Start begins reading domains, from the loop: no callback runs from within Start, so the
+  // caller can finish its own set-up first. |on_finished| runs, from the loop, once every read
+  // domain has its verdict and the source is exhausted (or Stop was called) — for an empty
+  // input, on the loop's first turn after Start.
   void Start();
 
   // Stop reads no more domains and starts no new session: sessions already running finish (or
@@ -78,6 +87,8 @@ class Sweep {
  private:
   struct AddressState;
   struct DomainState;
+  struct StartTimer;
+  static void CloseStartTimer(StartTimer* start);
 
   void Fill();
   void StartDomain(DomainEntry entry);
@@ -86,6 +97,8 @@ class Sweep {
   void OnAddressDone(AddressState* address);
   void FinishDomain(DomainState* domain);
   void AbandonDomain(DomainState* domain);
+  // Unlink takes |domain| out of live_ and hands it to the caller.
+  std::unique_ptr<DomainState> Unlink(DomainState* domain);
   // MaybeFinishStopped ends a stopped sweep once no lookup and no session is left.
   void MaybeFinishStopped();
   void Finished();
@@ -93,7 +106,7 @@ class Sweep {
   const ProbeEnv& env_;
   resolver::Resolver& dns_;
   Scheduler& scheduler_;
-  const SweepConfig& config_;
+  const SweepConfig config_;
   DomainSource& source_;
   DomainDone on_domain_;
   std::function<void()> on_finished_;
@@ -106,9 +119,13 @@ class Sweep {
   size_t in_flight_ = 0;
   size_t resolving_ = 0;          // domains waiting for their MX lookup
   bool scheduler_idle_ = false;   // after Stop: no session in flight any more
-  std::vector<DomainState*> live_;  // domains in flight (for Stop to abandon)
+  std::vector<std::unique_ptr<DomainState>> live_;  // domains in flight (owned; for Stop to abandon)
   SweepStats stats_;
   std::unordered_map<std::string, std::unique_ptr<AddressState>> addresses_;
+  StartTimer* start_timer_ = nullptr;  // until Start's first read has run
+  // Callbacks given to the resolver, the prober and the scheduler hold a weak reference to this:
+  // one that arrives after the sweep is gone does nothing.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace mxsweep

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include <fstream>
@@ -252,6 +253,17 @@ TEST(CliScan, ZeroDomainsInFlightIsAUsageError) {
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_NE(r.err.find("--max-domains-in-flight"), std::string::npos) << r.err;
   EXPECT_EQ(r.out, "") << "nothing written, not even a header";
+}
+
+TEST(CliScan, ZeroOrNegativeRateIsAUsageError) {
+  // A rate of 0 once meant "unlimited" deep in the scheduler; it is a mistake, said at once.
+  for (const char* rate : {"0", "-5", "0.0", "inf"}) {
+    Result r = RunMxsweep(std::string("scan - -o - --rate ") + rate, "example.com\n");
+    EXPECT_EQ(r.code, 2) << rate << ": " << r.err;
+    EXPECT_NE(r.err.find("--rate"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+    EXPECT_EQ(r.out, "") << "nothing written, not even a header";
+  }
 }
 
 TEST(CliDemo, WritesEveryVerdict) {

@@ -218,6 +218,41 @@ TEST(Probe, RefusedConnection) {
   EXPECT_EQ(f.cls, AddressClass::kUnreachable);
 }
 
+// Under ASan: the prober used to keep a reference to the options, read again after each probe.
+TEST(Probe, OptionsMayBeATemporary) {
+  TestLoop loop;
+  Fleet fleet(loop.get());
+  sim::SimSmtpServer* server = fleet.Start({});
+  ASSERT_NE(server, nullptr);
+  ProbeEnv env = FastEnv(loop.get());
+  Scheduler scheduler(loop.get(), PolitenessOptions{});
+  AddressTarget target;
+  IpAddress::Parse(server->config().address, &target.ip);
+  target.port = server->port();
+  target.host_name = "mx.test";
+  auto full_plan = [] {
+    ProberOptions options;
+    options.plan = Full();
+    // A list on the heap: reading it after the temporary is gone is a heap-use-after-free.
+    options.plan.versions = {tls::ProbeKind::kOnlyTls12, tls::ProbeKind::kOnlyTls13};
+    return options;
+  };
+  AddressFacts f;
+  bool done = false;
+  // The options die at the end of this statement, long before the plan's later probes run.
+  ProbeAddress(env, scheduler, full_plan(), target, [&](AddressFacts facts) {
+    f = std::move(facts);
+    done = true;
+    scheduler.Close(nullptr);
+    fleet.CloseAll();
+  });
+  uv_run(loop.get(), UV_RUN_DEFAULT);
+  ASSERT_TRUE(done);
+  ASSERT_EQ(f.probes.size(), 3u) << "auto, then each listed version";
+  EXPECT_EQ(f.probes[2].kind, tls::ProbeKind::kOnlyTls13);
+  EXPECT_EQ(f.connections, 3);
+}
+
 TEST(Probe, Greeting421IsTempFailRetriedThenReported) {
   TestLoop loop;
   Fleet fleet(loop.get());

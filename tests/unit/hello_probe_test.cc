@@ -10,6 +10,8 @@
 #include <random>
 #include <string>
 
+#include "scanner/smtp/probe_status.h"
+#include "scanner/verdict/handshake_status.h"
 #include "tls/cipher_suites.h"
 #include "tls/client_contexts.h"
 #include "tls/client_hello.h"
@@ -414,22 +416,89 @@ TEST(ServerAnswer, EndlessTinyRecordsAreCutOff) {
   EXPECT_EQ(ParseServerAnswer(bytes, &a), AnswerStatus::kTooLong);
 }
 
+// RandomAnswer is garbage, or a real answer with bytes flipped (lengths and types go wrong in
+// every place).
+std::string RandomAnswer(std::mt19937& rng, int i, const std::string& captured) {
+  std::string bytes;
+  if (i % 2 == 0) {
+    bytes.resize(rng() % 200);
+    for (char& c : bytes) c = static_cast<char>(rng());
+    if (!bytes.empty() && i % 4 == 0) bytes[0] = 0x16;
+  } else {
+    bytes = captured.substr(0, 100 + rng() % 200);
+    for (int flips = 0; flips < 3; flips++) bytes[rng() % bytes.size()] = static_cast<char>(rng());
+  }
+  return bytes;
+}
+
+bool IsAnswerStatus(AnswerStatus s) {
+  static constexpr AnswerStatus kAll[] = {
+      AnswerStatus::kNeedMore,         AnswerStatus::kServerHello,       AnswerStatus::kAlert,
+      AnswerStatus::kNotTls,           AnswerStatus::kRecordTooLarge,    AnswerStatus::kWrongContentType,
+      AnswerStatus::kUnexpectedMessage, AnswerStatus::kMalformed,        AnswerStatus::kTooLong};
+  return std::find(std::begin(kAll), std::end(kAll), s) != std::end(kAll) && AnswerStatusName(s) != "unknown";
+}
+
+bool IsProbeStatus(ProbeStatus s) {
+  ProbeStatus parsed;
+  return std::find(std::begin(kAllProbeStatuses), std::end(kAllProbeStatuses), s) != std::end(kAllProbeStatuses) &&
+         ProbeStatusFromName(ProbeStatusName(s), &parsed) && parsed == s;
+}
+
 TEST(ServerAnswer, RandomGarbageNeverCrashes) {
   std::mt19937 rng(4);
   std::string captured = Vector("tls12_ecdhe_gcm_server_hello");
   for (int i = 0; i < 3000; i++) {
-    std::string bytes;
-    if (i % 2 == 0) {
-      bytes.resize(rng() % 200);
-      for (char& c : bytes) c = static_cast<char>(rng());
-      if (!bytes.empty() && i % 4 == 0) bytes[0] = 0x16;
-    } else {
-      // Flip bytes of a real answer: lengths and types go wrong in every place.
-      bytes = captured.substr(0, 100 + rng() % 200);
-      for (int flips = 0; flips < 3; flips++) bytes[rng() % bytes.size()] = static_cast<char>(rng());
-    }
+    std::string bytes = RandomAnswer(rng, i, captured);
     ServerAnswer a;
-    ParseServerAnswer(bytes, &a);
+    AnswerStatus status = ParseServerAnswer(bytes, &a);
+    ASSERT_TRUE(IsAnswerStatus(status)) << i << ": " << static_cast<int>(status);
+  }
+}
+
+// The prober on the same garbage, fed again and again as a server that never stops talking
+// would: it ends with a status from the closed set, holds at most kMaxAnswerBytes + 1 of the
+// server's bytes, and sends nothing but its ClientHello and at most one closing alert.
+TEST(HelloProbe, RandomGarbageEndsInAClosedStatusWithBoundedBuffers) {
+  std::mt19937 rng(5);
+  std::string captured = Vector("tls12_ecdhe_gcm_server_hello");
+  constexpr ProbeKind kKinds[] = {ProbeKind::kHelloAuto, ProbeKind::kHelloTls12, ProbeKind::kHelloTls13,
+                                  ProbeKind::kHelloSsl3};
+  constexpr size_t kClosingAlert = 7;
+  for (int i = 0; i < 600; i++) {
+    HelloProbe probe(kKinds[i % std::size(kKinds)], "mx.example");
+    ASSERT_EQ(probe.Start(), TlsDriver::State::kInProgress);
+    std::string hello = probe.TakeOutput();
+    ASSERT_FALSE(hello.empty());
+    EXPECT_LE(hello.size(), 5 + kMaxPlaintextRecord) << "one ClientHello record";
+    // The same garbage over and over, in chunks of a few KiB (each Receive re-judges the lot).
+    std::string garbage = RandomAnswer(rng, i, captured);
+    if (garbage.empty()) garbage = "\x16";
+    std::string bytes;
+    while (bytes.size() < 4096) bytes += garbage;
+    TlsDriver::State state = TlsDriver::State::kInProgress;
+    size_t fed = 0, sent_after_hello = 0;
+    while (state == TlsDriver::State::kInProgress && fed <= 2 * kMaxAnswerBytes) {
+      state = probe.Receive(bytes);
+      fed += bytes.size();
+      sent_after_hello += probe.TakeOutput().size();
+      ASSERT_LE(probe.buffered(), kMaxAnswerBytes + 1) << i;
+    }
+    ASSERT_NE(state, TlsDriver::State::kInProgress) << i << ": still waiting after " << fed << " bytes";
+    EXPECT_NE(state, TlsDriver::State::kCompleted) << "a raw hello never completes a handshake";
+    EXPECT_TRUE(IsAnswerStatus(probe.answer_status())) << i;
+    EXPECT_NE(probe.answer_status(), AnswerStatus::kNeedMore) << i;
+    ProbeStatus status = StatusForHandshake(probe.result().outcome);
+    EXPECT_TRUE(IsProbeStatus(status)) << i << ": " << static_cast<int>(status);
+    EXPECT_FALSE(probe.result().detail.empty()) << i;
+    if (state == TlsDriver::State::kAnswered) {
+      EXPECT_EQ(status, ProbeStatus::kAcceptedHelloOnly);
+      EXPECT_EQ(sent_after_hello, kClosingAlert) << "one user_canceled alert";
+    } else {
+      EXPECT_EQ(sent_after_hello, 0u) << i << ": a failed probe says nothing more";
+    }
+    probe.Release();
+    EXPECT_EQ(probe.buffered(), 0u);
   }
 }
 
