@@ -41,6 +41,22 @@ bool Cut(int fd, const std::string& path, uint64_t keep, std::string* error) {
   return true;
 }
 
+// ReadChunks hands every byte of |fd|, from where it stands to the end, to |chunk| in pieces.
+template <typename Chunk>
+bool ReadChunks(int fd, const std::string& path, Chunk chunk, std::string* error) {
+  char buf[kReadChunk];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *error = Describe(path, "cannot read to resume", errno);
+      return false;
+    }
+    if (n == 0) return true;
+    chunk(buf, static_cast<size_t>(n));
+  }
+}
+
 }  // namespace
 
 bool PrepareCsvResume(const std::string& path, CsvResumeState* out, std::string* error) {
@@ -56,17 +72,8 @@ bool PrepareCsvResume(const std::string& path, CsvResumeState* out, std::string*
   bool first_record = true;
   std::string key;
   uint64_t offset = 0;
-  char buf[kReadChunk];
-  for (;;) {
-    ssize_t n = read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      *error = Describe(path, "cannot read to resume", errno);
-      close(fd);
-      return false;
-    }
-    if (n == 0) break;
-    for (ssize_t i = 0; i < n; i++, offset++) {
+  bool read_ok = ReadChunks(fd, path, [&](const char* buf, size_t n) {
+    for (size_t i = 0; i < n; i++, offset++) {
       const CsvReader::Event event = csv.Push(buf[i]);
       if (first_record) {
         if (event != CsvReader::Event::kRecord) {
@@ -87,6 +94,10 @@ bool PrepareCsvResume(const std::string& path, CsvResumeState* out, std::string*
         out->kept_bytes = offset + 1;
       }
     }
+  }, error);
+  if (!read_ok) {
+    close(fd);
+    return false;
   }
   out->cut_bytes = offset - out->kept_bytes;
   bool ok = out->cut_bytes == 0 || Cut(fd, path, out->kept_bytes, error);
@@ -101,20 +112,15 @@ bool PrepareLinesResume(const std::string& path, uint64_t* cut_bytes, std::strin
   if (!OpenForResume(path, &fd, &existed, error)) return false;
   if (!existed) return true;
   uint64_t offset = 0, kept = 0;
-  char buf[kReadChunk];
-  for (;;) {
-    ssize_t n = read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      *error = Describe(path, "cannot read to resume", errno);
-      close(fd);
-      return false;
+  bool read_ok = ReadChunks(fd, path, [&](const char* buf, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+      if (buf[i] == '\n') kept = offset + i + 1;
     }
-    if (n == 0) break;
-    for (ssize_t i = 0; i < n; i++) {
-      if (buf[i] == '\n') kept = offset + static_cast<uint64_t>(i) + 1;
-    }
-    offset += static_cast<uint64_t>(n);
+    offset += n;
+  }, error);
+  if (!read_ok) {
+    close(fd);
+    return false;
   }
   *cut_bytes = offset - kept;
   bool ok = *cut_bytes == 0 || Cut(fd, path, kept, error);
