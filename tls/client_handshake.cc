@@ -97,6 +97,10 @@ ClientHandshake::State ClientHandshake::Drive() {
         return Fail(HandshakeOutcome::kNotTls, "server answered with bytes that are not TLS");
       case SSL_R_NO_SHARED_CIPHER:
         return Fail(HandshakeOutcome::kNoSharedCipher, "no shared cipher");
+      case SSL_R_WRONG_CIPHER_RETURNED:
+      case SSL_R_UNKNOWN_CIPHER_RETURNED:
+        result_.unoffered_choice = true;
+        return Fail(HandshakeOutcome::kError, "server chose a suite that was not offered");
       default: break;
     }
     return Fail(HandshakeOutcome::kError, ERR_reason_error_string(packed)

@@ -30,6 +30,9 @@ struct HandshakeResult {
   bool legacy_suite = false;        // kServerHello: the chosen suite is one BoringSSL lacks
   bool hello_retry_request = false; // kServerHello: the answer was a TLS 1.3 HelloRetryRequest
   int alert = -1;          // alert received from the server, -1 when none
+  // The server chose a suite (or version, or compression) that was not in the offer: it answers
+  // without reading the ClientHello, so nothing it says about suites can be trusted.
+  bool unoffered_choice = false;
   std::string detail;      // human text: the alert or library reason
 };
 

@@ -91,6 +91,7 @@ HelloProbe::State HelloProbe::OnServerHello(const ServerAnswer& answer) {
   std::string chosen(VersionName(answer.version));
   if (chosen == "unknown") chosen = "version " + std::to_string(answer.version);
   if (answer.version > max || answer.version < kSsl3) {
+    result_.unoffered_choice = true;
     return Fail(HandshakeOutcome::kError, "server chose " + chosen + ", which was not offered");
   }
   if (answer.version < min) {
@@ -98,10 +99,12 @@ HelloProbe::State HelloProbe::OnServerHello(const ServerAnswer& answer) {
   }
   if (std::find(offer_.cipher_suites.begin(), offer_.cipher_suites.end(), answer.cipher_suite) ==
       offer_.cipher_suites.end()) {
+    result_.unoffered_choice = true;
     return Fail(HandshakeOutcome::kError, "server chose suite " + CipherSuiteLabel(answer.cipher_suite) +
                                               ", which was not offered");
   }
   if (answer.compression != 0) {
+    result_.unoffered_choice = true;
     return Fail(HandshakeOutcome::kError, "server chose compression method " +
                                               std::to_string(answer.compression) + ", which was not offered");
   }

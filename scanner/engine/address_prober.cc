@@ -46,8 +46,11 @@ class Prober : public std::enable_shared_from_this<Prober> {
     });
   }
 
-  void OnProbe(const ProbeRecord& record, const SessionFacts& session) {
+  void OnProbe(const ProbeRecord& finished, const SessionFacts& session) {
+    ProbeRecord record = finished;
     if (record.connected) facts_.connections++;
+    bool greeted_before = greeted_;
+    greeted_ = greeted_ || !session.greeting.empty();
     if (facts_.banner.empty() && !session.greeting.empty()) {
       std::string banner;
       for (const std::string& line : session.greeting) {
@@ -59,10 +62,7 @@ class Prober : public std::enable_shared_from_this<Prober> {
     facts_.starttls = facts_.starttls || session.starttls_advertised;
     facts_.ehlo_ok = facts_.ehlo_ok || session.ehlo_ok;
     if (!facts_.certificate && session.certificate) facts_.certificate = session.certificate;
-    if (!session.anomaly.empty() &&
-        std::find(facts_.anomalies.begin(), facts_.anomalies.end(), session.anomaly) == facts_.anomalies.end()) {
-      facts_.anomalies.push_back(session.anomaly);
-    }
+    AddAnomaly(session.anomaly);
     std::chrono::milliseconds wait{0};
     if (record.status == ProbeStatus::kTempFail && TempFailRetryDelay(options_, tempfail_retries_, &wait)) {
       tempfail_retries_++;
@@ -70,11 +70,35 @@ class Prober : public std::enable_shared_from_this<Prober> {
       Next(Scheduler::Clock::now() + wait);
       return;
     }
-    // The retry budget is per probe (README: "retry that probe this many times").
+    // Faults and ambiguous answers: ask the same question again, within the address's budget
+    // (README "Connections per address"). An answer that repeats is confirmed.
+    record.attempts = attempts_;
+    // A repeat confirms; STARTTLS missing twice on an address that advertised it once does not.
+    record.confirmed = attempts_ > 1 && record.status == previous_status_ &&
+                       !(record.status == ProbeStatus::kNoStartTls && facts_.starttls);
+    RetryReason retry = RetryFor(record, greeted_before, facts_.starttls);
+    if (retry == RetryReason::kInconsistent) AddAnomaly("starttls-inconsistent");
+    if (retry != RetryReason::kNone && fault_retries_ < options_.max_fault_retries) {
+      fault_retries_++;
+      attempts_++;
+      previous_status_ = record.status;
+      retry_kind_ = record.kind;
+      Next();
+      return;
+    }
+    // The 421 budget is per probe (README: "retry that probe this many times").
     retry_kind_.reset();
     tempfail_retries_ = 0;
+    attempts_ = 1;
     facts_.probes.push_back(record);
     Next();
+  }
+
+  void AddAnomaly(const std::string& anomaly) {
+    if (!anomaly.empty() &&
+        std::find(facts_.anomalies.begin(), facts_.anomalies.end(), anomaly) == facts_.anomalies.end()) {
+      facts_.anomalies.push_back(anomaly);
+    }
   }
 
   void Finish() {
@@ -104,6 +128,10 @@ class Prober : public std::enable_shared_from_this<Prober> {
   std::string key_;
   AddressFacts facts_;
   int tempfail_retries_ = 0;
+  int fault_retries_ = 0;         // for the whole address
+  int attempts_ = 1;              // connections spent on the current kind
+  ProbeStatus previous_status_ = ProbeStatus::kSkipped;
+  bool greeted_ = false;          // some connection got a greeting
   std::optional<tls::ProbeKind> retry_kind_;
 };
 

@@ -55,6 +55,11 @@ struct ProberOptions {
   // twice the one before. Two retries starting at 30 s give up after ~1.5 minutes.
   int max_tempfail_retries = 2;
   std::chrono::milliseconds tempfail_backoff{30'000};
+  // Connections an address may cost beyond its plan to ask a question again: after a fault
+  // before TLS started (closed, reset or silent before STARTTLS's 220 while the address did
+  // answer), to confirm an ambiguous answer (a reset, close or stall mid-handshake; no
+  // STARTTLS), or when STARTTLS was missing on one connection but advertised on another.
+  int max_fault_retries = 2;
 };
 
 // SweepConfig: what a sweep probes and how many domains it holds at once.

@@ -159,6 +159,7 @@ class Probe {
     const tls::HandshakeResult& r = handshake_->result();
     Finish(StatusForHandshake(r.outcome), r.detail);
     record_.alert = r.alert;
+    record_.unoffered_choice = r.unoffered_choice;
     if (state == tls::TlsDriver::State::kCompleted || state == tls::TlsDriver::State::kAnswered) {
       record_.evidence = state == tls::TlsDriver::State::kCompleted ? Evidence::kHandshake
                                                                     : Evidence::kServerHelloOnly;

@@ -12,28 +12,6 @@ void AddUnique(std::vector<T>* list, T value) {
   if (std::find(list->begin(), list->end(), value) == list->end()) list->push_back(value);
 }
 
-// Unanswered reports whether |r| ended before the server said anything about TLS: the network
-// or the server's load (421, no greeting, refused connection, a reset before STARTTLS), not an
-// answer to a ClientHello or to STARTTLS.
-bool Unanswered(const ProbeRecord& r) {
-  if (r.tls_attempted) return false;
-  switch (r.status) {
-    case ProbeStatus::kTempFail:
-    case ProbeStatus::kGreetingTimeout:
-    case ProbeStatus::kGreetingRefused:
-    case ProbeStatus::kConnectRefused:
-    case ProbeStatus::kConnectTimeout:
-    case ProbeStatus::kConnectError:
-    case ProbeStatus::kReset:
-    case ProbeStatus::kTimeout:
-    case ProbeStatus::kClosed:
-    case ProbeStatus::kProtocolError:
-      return true;
-    default:
-      return false;
-  }
-}
-
 }  // namespace
 
 void ClassifyAddress(AddressFacts* facts) {
@@ -48,7 +26,19 @@ void ClassifyAddress(AddressFacts* facts) {
   bool refused = false, no_starttls = false, exo_hello_ready = false, tls12_legacy_hello = false;
   std::vector<HelloOnlyVersion> hello;
   std::vector<uint16_t> refused_versions;
+  // A server that answers without reading the offer (a suite or version that was not offered)
+  // makes every ServerHello it sent worthless: the raw hellos' evidence is dropped.
+  bool ignores_offer = std::any_of(facts->probes.begin(), facts->probes.end(),
+                                   [](const ProbeRecord& r) { return r.unoffered_choice; });
+  // STARTTLS missing on a connection although another one advertised it is a fault too.
+  auto no_answer = [facts](const ProbeRecord& r) {
+    return Unanswered(r) || (r.status == ProbeStatus::kNoStartTls && facts->starttls);
+  };
   for (const ProbeRecord& r : facts->probes) {
+    if (r.status == ProbeStatus::kTempFail) tempfail = true;
+    if (r.status == ProbeStatus::kTargetRefused || r.status == ProbeStatus::kExcluded) refused = true;
+    // Faults before TLS and unconfirmed ambiguous answers decide nothing (probe_plan.h).
+    if (no_answer(r)) continue;
     if (r.status == ProbeStatus::kAccepted) {
       reached_tls = true;
       AddUnique(&facts->accepted_versions, r.version);
@@ -59,7 +49,8 @@ void ClassifyAddress(AddressFacts* facts) {
         if (IsExoSuite(r.cipher_id)) facts->exo_ready = true;
       }
     }
-    if (r.status == ProbeStatus::kAcceptedHelloOnly) {
+    if (r.status == ProbeStatus::kAcceptedHelloOnly && ignores_offer) reached_tls = true;
+    if (r.status == ProbeStatus::kAcceptedHelloOnly && !ignores_offer) {
       reached_tls = true;
       bool seen = std::any_of(hello.begin(), hello.end(),
                               [&](const HelloOnlyVersion& h) { return h.version == r.version; });
@@ -99,13 +90,13 @@ void ClassifyAddress(AddressFacts* facts) {
       case ProbeStatus::kReset:
       case ProbeStatus::kTimeout:
       case ProbeStatus::kClosed:
-        // A reset, stall or close after STARTTLS's 220 is the server's answer to a ClientHello.
+        // A reset, stall or close after STARTTLS's 220, seen twice, is the server's answer to a
+        // ClientHello (once is Unanswered, above).
         if (r.tls_attempted) reached_tls = true;
         break;
-      case ProbeStatus::kNoStartTls: no_starttls = true; break;
-      case ProbeStatus::kTempFail: tempfail = true; break;
-      case ProbeStatus::kTargetRefused:
-      case ProbeStatus::kExcluded: refused = true; break;
+      case ProbeStatus::kNoStartTls:
+        no_starttls = true;  // confirmed by a second connection, and none advertised it
+        break;
       default: break;
     }
   }
@@ -167,16 +158,28 @@ void ClassifyAddress(AddressFacts* facts) {
   }
 
   // TLS 1.3, or TLS 1.2 with a suite EXO does not offer, or a failed handshake, seen by auto
-  // alone is a question the next probes (EXO's offer, a raw hello) must answer. When no later
-  // probe reached TLS (a 421 after the retries, a greeting timeout, a refused connection: a
-  // rate-limiting server), the question is open: the address is not probed, rather than "TLS 1.3
-  // only" or "broken".
-  bool auto_only = facts->cls == AddressClass::kTls13Only || facts->cls == AddressClass::kNoSharedCipher ||
-                   facts->cls == AddressClass::kTlsBroken;
+  // alone is a question the next probes must answer: "would EXO's own offer get TLS 1.2?" (EXO's
+  // offer, its raw-hello twin, or a forced TLS 1.2), or for a broken server any later answer.
+  // When those probes got no answer about TLS (a 421 after the retries, a greeting timeout, a
+  // refused connection, an unconfirmed reset: a rate-limiting or flaky server), the question is
+  // open: the address is not probed, rather than "TLS 1.3 only" or "broken".
+  auto asks_tls12 = [](tls::ProbeKind k) {
+    return k == tls::ProbeKind::kExo12 || k == tls::ProbeKind::kHelloExo ||
+           k == tls::ProbeKind::kOnlyTls12 || k == tls::ProbeKind::kHelloTls12;
+  };
+  // A plan that never asked about TLS 1.2 (--versions TLS1.3) has only auto to go on.
+  bool asked_tls12 = std::any_of(facts->probes.begin(), facts->probes.end(), [&](const ProbeRecord& r) {
+    return asks_tls12(r.kind) && r.status != ProbeStatus::kSkipped;
+  });
+  bool needs_tls12_answer = asked_tls12 && (facts->cls == AddressClass::kTls13Only ||
+                                            facts->cls == AddressClass::kNoSharedCipher);
+  bool auto_only = needs_tls12_answer || facts->cls == AddressClass::kTls13Only ||
+                   facts->cls == AddressClass::kNoSharedCipher || facts->cls == AddressClass::kTlsBroken;
   bool later_answered = false, later_unanswered = false;
   for (const ProbeRecord& r : facts->probes) {
     if (r.kind == tls::ProbeKind::kAuto || r.status == ProbeStatus::kSkipped) continue;
-    if (Unanswered(r)) {
+    if (needs_tls12_answer && !asks_tls12(r.kind)) continue;
+    if (no_answer(r)) {
       later_unanswered = true;
     } else {
       later_answered = true;

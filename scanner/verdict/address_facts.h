@@ -44,6 +44,13 @@ struct ProbeRecord {
   bool connected = false;     // a TCP connection was made for this probe
   bool tls_attempted = false; // STARTTLS got its 220: the status is the answer to a ClientHello
                               // (a reset or timeout then is TLS's, not the network's)
+  // Connections this probe took (README "Connections per address"): more than 1 when a fault
+  // before TLS was retried or an ambiguous answer was asked again.
+  int attempts = 1;
+  // An ambiguous answer (a reset, close or stall mid-handshake; no STARTTLS) that the same
+  // question asked again got once more: only then does it count as the server's answer.
+  bool confirmed = false;
+  bool unoffered_choice = false;  // the server chose a suite or version that was not offered
 };
 
 // AddressClass is how one address counts towards a domain verdict (DESIGN.md §2).

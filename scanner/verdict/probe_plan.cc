@@ -33,16 +33,19 @@ bool IsHandshakeFailure(ProbeStatus s) {
 }
 
 // MayHideAcceptance reports whether a BoringSSL probe's failure could mean "no suite BoringSSL
-// has" rather than "not this version": handshake_failure, a close or reset mid-handshake, another
-// alert. Only a raw hello offering every suite can tell. A refused version (alert
-// protocol_version, a lower version chosen) is an answer and needs no second opinion.
-bool MayHideAcceptance(ProbeStatus s) {
-  switch (s) {
+// has" rather than "not this version": handshake_failure, a (confirmed) close or reset
+// mid-handshake, another alert. Only a raw hello offering every suite can tell. A refused version
+// (alert protocol_version, a lower version chosen) is an answer and needs no second opinion, and
+// a failure before the ClientHello says nothing at all.
+bool MayHideAcceptance(const ProbeRecord& r) {
+  if (Unanswered(r)) return false;
+  switch (r.status) {
     case ProbeStatus::kNoSharedCipher:
+    case ProbeStatus::kTlsError:
+      return !r.unoffered_choice;  // a server that ignores the offer: no raw hello will help
     case ProbeStatus::kHandshakeClosed:
     case ProbeStatus::kReset:
-    case ProbeStatus::kTlsError:
-      return true;
+      return r.tls_attempted;
     default:
       return false;
   }
@@ -66,19 +69,20 @@ std::optional<ProbeKind> NextAdaptive(const std::vector<ProbeRecord>& done) {
       // EXO's offer failed in a way that may only mean "not BoringSSL's suites": ask about the
       // two EXO suites BoringSSL lacks. That is the third connection; the legacy column stays
       // unknown rather than the budget growing.
-      if (MayHideAcceptance(exo->status)) {
+      if (MayHideAcceptance(*exo)) {
         return Ran(done, ProbeKind::kHelloExo) ? std::nullopt : std::optional(ProbeKind::kHelloExo);
       }
     }
     if (legacy == nullptr) return ProbeKind::kLegacy;
     // A legacy server that takes only DHE or RC4 suites fails BoringSSL's legacy offer; with the
     // budget left (auto proved EXO), let a legacy client's offer ask.
-    if (exo_proven && MayHideAcceptance(legacy->status) && !Ran(done, ProbeKind::kHelloLegacy)) {
+    if (exo_proven && MayHideAcceptance(*legacy) && !Ran(done, ProbeKind::kHelloLegacy)) {
       return ProbeKind::kHelloLegacy;
     }
     return std::nullopt;
   }
-  if (!IsHandshakeFailure(first->status)) return std::nullopt;
+  // A first connection that never got an answer about TLS leaves nothing to build on.
+  if (Unanswered(*first) || !IsHandshakeFailure(first->status)) return std::nullopt;
   // Everything BoringSSL has failed as one offer. Old servers sometimes choke on a TLS 1.3-style
   // ClientHello (version intolerance) yet complete a plain 1.2 one: try EXO's offer once.
   if (exo == nullptr) return ProbeKind::kExo12;
@@ -104,11 +108,11 @@ std::optional<ProbeKind> NextFull(const PlanOptions& plan, const std::vector<Pro
     if (tls::ForcedVersion(k) != 0 && k != ProbeKind::kExo12) forced_version = true;
     const ProbeRecord* r = Find(done, k);
     ProbeKind twin = tls::HelloTwin(k);
-    if (r != nullptr && MayHideAcceptance(r->status) && !Ran(done, twin)) return twin;
+    if (r != nullptr && MayHideAcceptance(*r) && !Ran(done, twin)) return twin;
   }
   // With no forced version in the list (--versions EXO), only auto can speak for the versions.
   const ProbeRecord* first = Find(done, ProbeKind::kAuto);
-  if (!forced_version && first != nullptr && IsHandshakeFailure(first->status) &&
+  if (!forced_version && first != nullptr && !Unanswered(*first) && IsHandshakeFailure(first->status) &&
       !Ran(done, ProbeKind::kHelloAuto)) {
     return ProbeKind::kHelloAuto;
   }
@@ -116,6 +120,63 @@ std::optional<ProbeKind> NextFull(const PlanOptions& plan, const std::vector<Pro
 }
 
 }  // namespace
+
+bool IsAmbiguousTlsFailure(const ProbeRecord& r) {
+  if (!r.tls_attempted) return false;
+  switch (r.status) {
+    case ProbeStatus::kHandshakeClosed:
+    case ProbeStatus::kReset:
+    case ProbeStatus::kTimeout:
+    case ProbeStatus::kClosed:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool Unanswered(const ProbeRecord& r) {
+  if (IsAmbiguousTlsFailure(r) || r.status == ProbeStatus::kNoStartTls) return !r.confirmed;
+  if (r.tls_attempted) return false;
+  switch (r.status) {
+    case ProbeStatus::kTempFail:
+    case ProbeStatus::kGreetingTimeout:
+    case ProbeStatus::kConnectRefused:
+    case ProbeStatus::kConnectTimeout:
+    case ProbeStatus::kConnectError:
+    case ProbeStatus::kReset:
+    case ProbeStatus::kTimeout:
+    case ProbeStatus::kClosed:
+    case ProbeStatus::kProtocolError:
+      return true;
+    default:
+      return false;
+  }
+}
+
+RetryReason RetryFor(const ProbeRecord& r, bool reached_before, bool starttls_seen) {
+  if (r.status == ProbeStatus::kNoStartTls) {
+    if (starttls_seen) return RetryReason::kInconsistent;
+    return r.attempts < 2 ? RetryReason::kConfirm : RetryReason::kNone;
+  }
+  if (IsAmbiguousTlsFailure(r)) return r.attempts < 2 ? RetryReason::kConfirm : RetryReason::kNone;
+  if (r.tls_attempted) return RetryReason::kNone;
+  switch (r.status) {
+    case ProbeStatus::kReset:
+    case ProbeStatus::kTimeout:
+    case ProbeStatus::kClosed:
+    case ProbeStatus::kProtocolError:
+      // Connected, greeted or not, and cut before STARTTLS's 220.
+      return RetryReason::kNoAnswer;
+    case ProbeStatus::kGreetingTimeout:
+    case ProbeStatus::kConnectRefused:
+    case ProbeStatus::kConnectTimeout:
+    case ProbeStatus::kConnectError:
+      // The address's nature when nothing ever answered; a fault when something did.
+      return reached_before ? RetryReason::kNoAnswer : RetryReason::kNone;
+    default:
+      return RetryReason::kNone;
+  }
+}
 
 bool IsSessionBlocker(ProbeStatus status) {
   switch (status) {

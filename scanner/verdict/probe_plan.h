@@ -27,6 +27,31 @@ struct PlanOptions {
 // skipped.
 bool IsSessionBlocker(ProbeStatus status);
 
+// IsAmbiguousTlsFailure reports whether |r| ended mid-handshake in a way a network fault could
+// also explain — a reset, a close or a stall after STARTTLS's 220 — rather than with an alert or
+// a version the server chose.
+bool IsAmbiguousTlsFailure(const ProbeRecord& r);
+
+// Unanswered reports whether |r| says nothing about TLS: it ended before the ClientHello (421,
+// no greeting, a refused connection, a reset or close after EHLO), or its answer was ambiguous
+// and never confirmed (IsAmbiguousTlsFailure, or STARTTLS missing once). Such a record never
+// decides a class; with nothing else to go on the address is tempfail or unreachable.
+bool Unanswered(const ProbeRecord& r);
+
+// RetryReason says why a probe is run again before its result is recorded.
+enum class RetryReason : uint8_t {
+  kNone,
+  kNoAnswer,       // a fault before TLS started: ask the same question again
+  kConfirm,        // an ambiguous answer, or no STARTTLS: it counts only if it repeats
+  kInconsistent,   // no STARTTLS, though another connection to this address advertised it
+};
+
+// RetryFor decides whether |r| (with |r.attempts| connections spent on its kind so far) is run
+// again. |reached_before| says whether an earlier connection to this address got a greeting
+// (a refused connection or a silent server then is a fault, not the address's nature);
+// |starttls_seen| whether one advertised STARTTLS. The caller owns the budget (ProberOptions).
+RetryReason RetryFor(const ProbeRecord& r, bool reached_before, bool starttls_seen);
+
 // NextProbe returns the next kind to run after |done| (in the order run), or nullopt when the
 // plan is complete. It never repeats a kind.
 std::optional<tls::ProbeKind> NextProbe(const PlanOptions& plan, const std::vector<ProbeRecord>& done);

@@ -257,10 +257,19 @@ TEST(ProbePlanClassify, AutoThenAnAnswerStillDecides) {
 
   AddressFacts g;
   ProbeRecord stalled = Rec(ProbeKind::kExo12, ProbeStatus::kTimeout);
-  stalled.tls_attempted = true;  // the server went silent on the ClientHello
+  stalled.tls_attempted = true;  // the server went silent on the ClientHello, twice
+  stalled.attempts = 2;
+  stalled.confirmed = true;
   g.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kAccepted, tls::kTls13, 0x1301), stalled};
   ClassifyAddress(&g);
   EXPECT_EQ(g.cls, AddressClass::kTls13Only);
+
+  AddressFacts once;  // silent once, and the budget ran out before it could be asked again
+  stalled.attempts = 1;
+  stalled.confirmed = false;
+  once.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kAccepted, tls::kTls13, 0x1301), stalled};
+  ClassifyAddress(&once);
+  EXPECT_EQ(once.cls, AddressClass::kUnreachable) << "one stall is no answer";
 }
 
 TEST(ProbePlanClassify, ResetsAfterStartTlsAreBrokenTlsNotUnreachable) {
@@ -268,10 +277,21 @@ TEST(ProbePlanClassify, ResetsAfterStartTlsAreBrokenTlsNotUnreachable) {
   for (ProbeKind kind : {ProbeKind::kAuto, ProbeKind::kExo12, ProbeKind::kHelloAuto}) {
     ProbeRecord r = Rec(kind, ProbeStatus::kReset);
     r.tls_attempted = true;
+    r.attempts = 2;
+    r.confirmed = true;  // each reset happened again when asked again
     f.probes.push_back(r);
   }
   ClassifyAddress(&f);
   EXPECT_EQ(f.cls, AddressClass::kTlsBroken);
+
+  AddressFacts unconfirmed;  // the same resets, each seen once: the network may have done it
+  for (ProbeKind kind : {ProbeKind::kAuto, ProbeKind::kExo12, ProbeKind::kHelloAuto}) {
+    ProbeRecord r = Rec(kind, ProbeStatus::kReset);
+    r.tls_attempted = true;
+    unconfirmed.probes.push_back(r);
+  }
+  ClassifyAddress(&unconfirmed);
+  EXPECT_EQ(unconfirmed.cls, AddressClass::kUnreachable);
 
   AddressFacts g;  // the same resets before STARTTLS: the network's, not TLS's
   for (ProbeKind kind : {ProbeKind::kAuto, ProbeKind::kExo12, ProbeKind::kHelloAuto}) {
@@ -279,6 +299,103 @@ TEST(ProbePlanClassify, ResetsAfterStartTlsAreBrokenTlsNotUnreachable) {
   }
   ClassifyAddress(&g);
   EXPECT_EQ(g.cls, AddressClass::kUnreachable);
+}
+
+// --- issue 16: faults before TLS are never an answer about TLS --------------------------------
+
+ProbeRecord Tls(ProbeRecord r) {
+  r.tls_attempted = true;
+  return r;
+}
+
+TEST(ProbeRetry, FaultsBeforeTlsAreAskedAgain) {
+  EXPECT_EQ(RetryFor(Rec(ProbeKind::kExo12, ProbeStatus::kClosed), true, true), RetryReason::kNoAnswer);
+  EXPECT_EQ(RetryFor(Rec(ProbeKind::kExo12, ProbeStatus::kReset), true, true), RetryReason::kNoAnswer);
+  EXPECT_EQ(RetryFor(Rec(ProbeKind::kAuto, ProbeStatus::kClosed), false, false), RetryReason::kNoAnswer)
+      << "closed after connecting, before STARTTLS";
+  // A silent or refusing address that never answered is what it is; after an answer, a fault.
+  EXPECT_EQ(RetryFor(Rec(ProbeKind::kAuto, ProbeStatus::kGreetingTimeout), false, false), RetryReason::kNone);
+  EXPECT_EQ(RetryFor(Rec(ProbeKind::kExo12, ProbeStatus::kGreetingTimeout), true, true), RetryReason::kNoAnswer);
+  EXPECT_EQ(RetryFor(Rec(ProbeKind::kAuto, ProbeStatus::kConnectRefused), false, false), RetryReason::kNone);
+  EXPECT_EQ(RetryFor(Rec(ProbeKind::kLegacy, ProbeStatus::kConnectRefused), true, true), RetryReason::kNoAnswer);
+  // Answers are not retried.
+  EXPECT_EQ(RetryFor(Tls(Rec(ProbeKind::kExo12, ProbeStatus::kNoSharedCipher)), true, true), RetryReason::kNone);
+  EXPECT_EQ(RetryFor(Tls(Rec(ProbeKind::kExo12, ProbeStatus::kVersionRefused)), true, true), RetryReason::kNone);
+  EXPECT_EQ(RetryFor(Rec(ProbeKind::kAuto, ProbeStatus::kGreetingRefused), false, false), RetryReason::kNone);
+}
+
+TEST(ProbeRetry, AmbiguousAnswersAreConfirmedOnce) {
+  ProbeRecord reset = Tls(Rec(ProbeKind::kExo12, ProbeStatus::kReset));
+  EXPECT_EQ(RetryFor(reset, true, true), RetryReason::kConfirm);
+  reset.attempts = 2;
+  EXPECT_EQ(RetryFor(reset, true, true), RetryReason::kNone) << "asked twice: the answer stands";
+  EXPECT_EQ(RetryFor(Tls(Rec(ProbeKind::kAuto, ProbeStatus::kHandshakeClosed)), true, true), RetryReason::kConfirm);
+  EXPECT_EQ(RetryFor(Tls(Rec(ProbeKind::kAuto, ProbeStatus::kTimeout)), true, true), RetryReason::kConfirm);
+}
+
+TEST(ProbeRetry, MissingStartTlsIsConfirmedOrAnAnomaly) {
+  ProbeRecord none = Rec(ProbeKind::kAuto, ProbeStatus::kNoStartTls);
+  EXPECT_EQ(RetryFor(none, false, false), RetryReason::kConfirm);
+  none.attempts = 2;
+  EXPECT_EQ(RetryFor(none, true, false), RetryReason::kNone);
+  EXPECT_EQ(RetryFor(Rec(ProbeKind::kExo12, ProbeStatus::kNoStartTls), true, true), RetryReason::kInconsistent);
+}
+
+TEST(ProbeRetry, AResetBeforeStartTlsDoesNotAskTheRawHello) {
+  // The EXO probe was cut before STARTTLS (and stayed cut): no hello-EXO, whose
+  // handshake_failure to two CBC suites would then pass for an answer.
+  std::vector<ProbeRecord> done = {Rec(ProbeKind::kAuto, ProbeStatus::kAccepted, tls::kTls13, 0x1301),
+                                   Rec(ProbeKind::kExo12, ProbeStatus::kReset)};
+  std::optional<ProbeKind> next = NextProbe(PlanOptions{}, done);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(*next, ProbeKind::kLegacy);
+  done[1] = Tls(Rec(ProbeKind::kExo12, ProbeStatus::kReset));
+  done[1].confirmed = true;
+  EXPECT_EQ(NextProbe(PlanOptions{}, done), ProbeKind::kHelloExo) << "a confirmed reset mid-handshake may hide a suite";
+}
+
+TEST(ProbeRetry, ADroppedSecondConnectionLeavesTheQuestionOpen) {
+  // auto: TLS 1.3; EXO's offer never got an answer (every retry cut before STARTTLS); the
+  // legacy probe was refused. Not TLS13_ONLY: nobody asked TLS 1.2 with an answer.
+  AddressFacts f;
+  f.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kAccepted, tls::kTls13, 0x1301),
+              Rec(ProbeKind::kExo12, ProbeStatus::kClosed),
+              Tls(Rec(ProbeKind::kLegacy, ProbeStatus::kVersionRefused))};
+  ClassifyAddress(&f);
+  EXPECT_EQ(f.cls, AddressClass::kUnreachable);
+
+  AddressFacts chacha;  // TLS 1.2 with CHACHA20 only from auto; EXO's offer unanswered
+  chacha.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kAccepted, tls::kTls12, 0xCCA8),
+                   Rec(ProbeKind::kExo12, ProbeStatus::kReset),
+                   Tls(Rec(ProbeKind::kLegacy, ProbeStatus::kVersionRefused))};
+  ClassifyAddress(&chacha);
+  EXPECT_EQ(chacha.cls, AddressClass::kUnreachable) << "not NO_SHARED_CIPHER";
+
+  AddressFacts inconsistent;  // STARTTLS missing on EXO's connection only
+  inconsistent.starttls = true;
+  ProbeRecord missing = Rec(ProbeKind::kExo12, ProbeStatus::kNoStartTls);
+  missing.attempts = 2;
+  missing.confirmed = true;
+  inconsistent.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kAccepted, tls::kTls13, 0x1301), missing};
+  ClassifyAddress(&inconsistent);
+  EXPECT_EQ(inconsistent.cls, AddressClass::kUnreachable) << "not NO_STARTTLS, not TLS13_ONLY";
+}
+
+TEST(ProbeRetry, AServerThatIgnoresTheOfferIsBrokenNotExoReady) {
+  // The same ServerHello (ECDHE-RSA-AES256-CBC-SHA384) to every offer: BoringSSL's probes see a
+  // suite they did not offer; the raw hello that did offer it must not make the address ready.
+  ProbeRecord wrong = Tls(Rec(ProbeKind::kAuto, ProbeStatus::kTlsError));
+  wrong.unoffered_choice = true;
+  ProbeRecord exo = Tls(Rec(ProbeKind::kExo12, ProbeStatus::kTlsError));
+  exo.unoffered_choice = true;
+  ProbeRecord hello = Tls(Rec(ProbeKind::kHelloExo, ProbeStatus::kAcceptedHelloOnly, tls::kTls12, 0xC028));
+  hello.legacy_suite = true;
+  AddressFacts f;
+  f.probes = {wrong, exo, hello};
+  ClassifyAddress(&f);
+  EXPECT_FALSE(f.exo_ready);
+  EXPECT_EQ(f.cls, AddressClass::kTlsBroken);
+  EXPECT_TRUE(f.hello_only_versions.empty());
 }
 
 }  // namespace
