@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include <chrono>
-
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
@@ -25,7 +25,8 @@ namespace {
 // BackgroundWorld runs the demo world on its own loop in a thread, for a child mxsweep to scan.
 class BackgroundWorld {
  public:
-  BackgroundWorld() {
+  // |publish| may add records to the world's zone before its loop starts.
+  explicit BackgroundWorld(const std::function<void(sim::DemoWorld&)>& publish = nullptr) {
     uv_loop_init(&loop_);
     uv_async_init(&loop_, &stop_, [](uv_async_t* a) {
       auto* self = static_cast<BackgroundWorld*>(a->data);
@@ -39,6 +40,7 @@ class BackgroundWorld {
     std::string error;
     world_ = sim::DemoWorld::Start(&loop_, options, &error);
     EXPECT_TRUE(world_) << error;
+    if (world_ && publish) publish(*world_);
     thread_ = std::thread([this] { uv_run(&loop_, UV_RUN_DEFAULT); });
   }
   ~BackgroundWorld() {
@@ -264,6 +266,36 @@ TEST(CliDemo, WritesEveryVerdict) {
                         "NO_STARTTLS", "TLS_BROKEN", "UNREACHABLE", "TEMPFAIL", "NO_MAIL", "DNS_ERROR"}) {
     EXPECT_NE(csv.str().find("," + std::string(v) + ","), std::string::npos) << v;
   }
+}
+
+// Issue 16: what the resolver cut or ignored is said in error_detail, even beside an OK.
+TEST(CliScan, MxCapAndNullMxBesideARealMxAreNotedInErrorDetail) {
+  BackgroundWorld world([](sim::DemoWorld& w) {
+    std::string modern;
+    for (const auto& s : w.servers()) {
+      if (s->config().host_name == "mx1.modern.demo") modern = s->config().address;
+    }
+    ASSERT_FALSE(modern.empty());
+    for (int i = 0; i < 33; ++i) {
+      std::string host = "mx" + std::to_string(i) + ".wide.demo";
+      w.zone().AddMx("wide.demo", static_cast<uint16_t>(i), host);
+      w.zone().AddA(host, modern);
+    }
+    w.zone().AddMx("nullplus.demo", 0, ".");
+    w.zone().AddMx("nullplus.demo", 10, "mx1.modern.demo");
+  });
+  Result r = RunMxsweep("scan - -o - " + world.ScanArgs(), "wide.demo\nnullplus.demo\n");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string line, wide, nullplus;
+  while (std::getline(lines, line)) {
+    if (line.rfind("wide.demo,", 0) == 0) wide = line;
+    if (line.rfind("nullplus.demo,", 0) == 0) nullplus = line;
+  }
+  EXPECT_EQ(wide.rfind("wide.demo,OK,", 0), 0u) << r.out;
+  EXPECT_NE(wide.find("33 MX hosts, only the 32 most preferred kept"), std::string::npos) << wide;
+  EXPECT_EQ(nullplus.rfind("nullplus.demo,OK,", 0), 0u) << r.out;
+  EXPECT_NE(nullplus.find("null MX ignored"), std::string::npos) << nullplus;
 }
 
 // Issue 7, part 5: a full disk or an unwritable path is a clear error (exit 1) that stops the
