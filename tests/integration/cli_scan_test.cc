@@ -9,6 +9,7 @@
 #include <chrono>
 #include <fstream>
 #include <functional>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -310,6 +311,53 @@ TEST(CliScan, FullDiskAndUnwritablePathAreClearErrors) {
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
   }
+}
+
+// SummaryCounts reads the summary on stderr: the "N domains in" figure and the sum of the
+// per-verdict lines.
+struct SummaryCounts {
+  long domains = -1;
+  long verdicts = 0;
+};
+
+SummaryCounts ReadSummary(const std::string& err) {
+  SummaryCounts c;
+  std::smatch m;
+  if (std::regex_search(err, m, std::regex("mxsweep scan: (\\d+) domains in "))) c.domains = std::stol(m[1]);
+  std::istringstream lines(err);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (std::regex_match(line, m, std::regex("  [A-Z_]+ +(\\d+)"))) c.verdicts += std::stol(m[1]);
+  }
+  return c;
+}
+
+// Issue 16: when writing fails, the summary counts the rows written, not the verdicts reached,
+// and says how many were not written.
+TEST(CliScan, SummaryAfterAWriteFailureCountsOnlyTheRowsWritten) {
+  if (access("/dev/full", W_OK) != 0) GTEST_SKIP() << "no /dev/full";
+  BackgroundWorld world;
+  std::string dir = MakeTempDir();
+  const std::string list = "modern.demo\noldbox.demo\n";
+
+  // The hosts file fills at the first address: the domain's row is never written.
+  Result r = RunMxsweep("scan - -o " + dir + "/out.csv --hosts /dev/full --force " + world.ScanArgs(), list);
+  EXPECT_EQ(r.code, 1) << r.err;
+  std::stringstream csv;
+  csv << std::ifstream(dir + "/out.csv").rdbuf();
+  long rows = -1;  // the header is not a row
+  for (std::string line; std::getline(csv, line);) rows++;
+  SummaryCounts c = ReadSummary(r.err);
+  EXPECT_EQ(c.domains, rows) << "CSV:\n" << csv.str() << "stderr:\n" << r.err;
+  EXPECT_EQ(c.verdicts, rows) << r.err;
+  EXPECT_NE(r.err.find("not written"), std::string::npos) << r.err;
+
+  // The CSV itself cannot be written: not even the header.
+  r = RunMxsweep("scan - -o /dev/full --force " + world.ScanArgs(), list);
+  EXPECT_EQ(r.code, 1) << r.err;
+  c = ReadSummary(r.err);
+  EXPECT_EQ(c.domains, 0) << r.err;
+  EXPECT_EQ(c.verdicts, 0) << r.err;
 }
 
 }  // namespace
