@@ -72,10 +72,14 @@ SweepConfig MakeSweepConfig(const ScanOptions& options, const EngineSetup& engin
   return config;
 }
 
-void PrintSummary(const Sweep& sweep, const ReaderSource& source, double seconds) {
+// PrintSummary reports the rows written (not the verdicts reached: after a failed write they
+// differ, and the summary must match the CSV), then the addresses and connections.
+void PrintSummary(const Sweep& sweep, const ReaderSource& source, const ScanOutputs& outputs,
+                  double seconds) {
   const DomainReader& reader = source.reader();
   const SweepStats& s = sweep.stats();
-  std::fprintf(stderr, "\nmxsweep scan: %zu domains in %.1f s", s.domains_done, seconds);
+  const ScanOutputs::RowCounts& rows = outputs.rows();
+  std::fprintf(stderr, "\nmxsweep scan: %zu domains in %.1f s", rows.written, seconds);
   if (source.resumed()) std::fprintf(stderr, " (%zu already in the output, skipped)", source.resumed());
   if (reader.errors() || reader.duplicates()) {
     std::fprintf(stderr, " (%zu bad input lines skipped, %zu duplicates dropped)", reader.errors(),
@@ -86,8 +90,12 @@ void PrintSummary(const Sweep& sweep, const ReaderSource& source, double seconds
     std::fprintf(stderr, "  %zu domains were in flight when the sweep stopped: not written; --resume sweeps them\n",
                  s.domains_abandoned);
   }
+  if (rows.not_written) {
+    std::fprintf(stderr, "  %zu domains reached a verdict but were not written (writing failed); --resume sweeps them\n",
+                 rows.not_written);
+  }
   for (Verdict v : kAllVerdicts) {
-    size_t n = s.verdicts[static_cast<size_t>(v)];
+    size_t n = rows.verdicts[static_cast<size_t>(v)];
     if (n) std::fprintf(stderr, "  %-18s %zu\n", std::string(VerdictName(v)).c_str(), n);
   }
   std::fprintf(stderr, "  addresses: %zu met, %zu probed, %zu connections", s.addresses,
@@ -155,7 +163,7 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
   sweep = std::make_unique<Sweep>(
       engine.env, *dns, scheduler, config, *sweep_source,
       [&](const DomainResult& result) {
-        if (!outputs->failed() && !outputs->WriteDomain(result)) sweep->Stop();
+        if (!outputs->WriteDomain(result)) sweep->Stop();
       },
       finished);
   if (outputs->has_hosts()) {
@@ -178,7 +186,7 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
 
   if (!outputs->header_written() && !outputs->failed()) outputs->WriteHeader(source.reader());
   outputs->Close();
-  PrintSummary(*sweep, source,
+  PrintSummary(*sweep, source, *outputs,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - controls->started()).count());
   if (interrupted) {
     // Sessions are still open and own callbacks into this frame: leave without unwinding. Every

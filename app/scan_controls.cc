@@ -7,21 +7,45 @@ namespace mxsweep::app {
 
 using Clock = std::chrono::steady_clock;
 
+namespace {
+
+// SignalIgnored reports whether |signum| was set to SIG_IGN by whoever started us.
+bool SignalIgnored(int signum) {
+  struct sigaction current {};
+  return sigaction(signum, nullptr, &current) == 0 && current.sa_handler == SIG_IGN;
+}
+
+const char* SignalWord(int signum) {
+  switch (signum) {
+    case SIGINT: return "interrupted";
+    case SIGHUP: return "hung up";
+    default: return "terminated";
+  }
+}
+
+}  // namespace
+
 ScanControls::ScanControls(uv_loop_t* loop, Sweep* sweep, bool progress)
     : sweep_(sweep), progress_(progress), started_(Clock::now()) {
   uv_timer_init(loop, &progress_timer_);
   uv_signal_init(loop, &sigint_);
   uv_signal_init(loop, &sigterm_);
+  uv_signal_init(loop, &sighup_);
   progress_timer_.data = this;
   sigint_.data = this;
   sigterm_.data = this;
+  sighup_.data = this;
 }
 
 void ScanControls::Start() {
   uv_signal_start(&sigint_, OnSignal, SIGINT);
   uv_signal_start(&sigterm_, OnSignal, SIGTERM);
+  // A closed terminal or ssh session: by default the process would die at once, without the
+  // summary and with sessions cut off.
+  if (!SignalIgnored(SIGHUP)) uv_signal_start(&sighup_, OnSignal, SIGHUP);
   uv_unref(reinterpret_cast<uv_handle_t*>(&sigint_));
   uv_unref(reinterpret_cast<uv_handle_t*>(&sigterm_));
+  uv_unref(reinterpret_cast<uv_handle_t*>(&sighup_));
   if (progress_) {
     uv_timer_start(&progress_timer_, OnProgress, 1000, 1000);
     uv_unref(reinterpret_cast<uv_handle_t*>(&progress_timer_));
@@ -32,13 +56,14 @@ void ScanControls::Close() {
   uv_close(reinterpret_cast<uv_handle_t*>(&progress_timer_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&sighup_), nullptr);
 }
 
 void ScanControls::OnSignal(uv_signal_t* handle, int signum) {
   auto* self = static_cast<ScanControls*>(handle->data);
   if (++self->signals_ == 1) {
     std::fprintf(stderr, "\nmxsweep scan: %s: finishing the sessions in flight (again to stop now)\n",
-                 signum == SIGINT ? "interrupted" : "terminated");
+                 SignalWord(signum));
     self->sweep_->Stop();
   } else {
     uv_stop(handle->loop);

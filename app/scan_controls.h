@@ -1,6 +1,6 @@
 // scan_controls.h: what a running scan puts on the loop beside the sweep — the signals that stop
-// it (the first finishes the sessions in flight, the second stops at once) and, on a terminal,
-// the progress line.
+// it (SIGINT, SIGTERM, SIGHUP: the first finishes the sessions in flight, the second stops at
+// once) and, on a terminal, the progress line.
 #pragma once
 
 #include <uv.h>
@@ -19,6 +19,8 @@ class ScanControls {
   ScanControls& operator=(const ScanControls&) = delete;
 
   // Start watches the signals (without keeping the loop alive) and starts the progress line.
+  // SIGHUP is left alone when it was ignored at start (`nohup`): the sweep then outlives the
+  // terminal, as the user asked.
   void Start();
   // Close closes the handles; call it from the loop when the sweep has finished.
   void Close();
@@ -38,6 +40,7 @@ class ScanControls {
   uv_timer_t progress_timer_{};
   uv_signal_t sigint_{};
   uv_signal_t sigterm_{};
+  uv_signal_t sighup_{};
 };
 
 }  // namespace mxsweep::app

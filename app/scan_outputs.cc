@@ -82,11 +82,19 @@ bool ScanOutputs::WriteHeader(const DomainReader& reader) {
 }
 
 bool ScanOutputs::WriteDomain(const DomainResult& result) {
-  if (failed_) return false;
+  // A verdict reached after a failed write (of this file or the hosts file) is not on disk:
+  // the summary must not count it as reported.
+  if (failed_) {
+    rows_.not_written++;
+    return false;
+  }
   output::SinkError sink_error;
   if (!csv_->WriteLine(DomainCsvRow(result, carried_), &sink_error)) {
+    rows_.not_written++;
     return Fail(sink_error.message, "; stopping (rows already written are intact)");
   }
+  rows_.written++;
+  rows_.verdicts[static_cast<size_t>(result.verdict.verdict)]++;
   return true;
 }
 

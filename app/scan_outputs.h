@@ -17,6 +17,14 @@ namespace mxsweep::app {
 
 class ScanOutputs {
  public:
+  // RowCounts is what the summary reports: the domain rows this run wrote, per verdict, and the
+  // domains that reached a verdict but were not written because writing had failed.
+  struct RowCounts {
+    size_t written = 0;
+    size_t verdicts[kVerdictCount] = {};
+    size_t not_written = 0;
+  };
+
   // Open cuts what a killed run left half-written (--resume), learns which domains are done,
   // and opens the sinks. On failure it returns null with |*error| and the exit code.
   static std::unique_ptr<ScanOutputs> Open(const ScanOptions& options, std::string* error,
@@ -28,7 +36,8 @@ class ScanOutputs {
   }
 
   // The write calls return false once writing has failed (the message is printed); the sweep
-  // must then stop. Every record already written stays whole.
+  // must then stop. Every record already written stays whole. WriteDomain counts each result
+  // in rows(), written or not.
   //
   // WriteHeader writes the CSV header for |reader|'s carried columns or, resuming, checks that
   // the file's header has the same columns.
@@ -38,6 +47,7 @@ class ScanOutputs {
   // Close flushes and closes both files.
   bool Close();
 
+  const RowCounts& rows() const { return rows_; }
   bool header_written() const { return header_written_; }
   bool failed() const { return failed_; }
   bool has_hosts() const { return hosts_ != nullptr; }
@@ -52,6 +62,7 @@ class ScanOutputs {
   std::unique_ptr<output::FileSink> csv_;
   std::unique_ptr<output::FileSink> hosts_;
   std::vector<std::string> carried_;
+  RowCounts rows_;
   bool header_written_ = false;
   bool failed_ = false;
 };

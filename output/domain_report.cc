@@ -106,16 +106,24 @@ std::string ErrorDetail(const DomainResult& r) {
     parts.push_back("MX lookup: " + std::string(resolver::DnsStatusName(r.mx.status)) +
                     (r.mx.detail.empty() ? "" : " (" + r.mx.detail + ")"));
   }
+  // The resolver's notes on an answer it used only in part (a null MX beside real ones, MX
+  // hosts or addresses over the caps, one address family failing) reach the row whatever the
+  // verdict: an OK then rests on what was kept, and the reader must be told what was not looked at.
+  if (r.mx.status == resolver::DnsStatus::kOk && !r.mx.detail.empty()) parts.push_back("MX: " + r.mx.detail);
   if (r.mx.null_mx) parts.push_back("null MX (RFC 7505): the domain accepts no mail");
   if (r.mx.implicit_mx) parts.push_back("no MX record: the domain's own address is the implicit MX");
   for (const resolver::MxHost& host : r.mx.hosts) {
+    const resolver::HostResult& address = host.address;
     if (host.is_cname) {
       parts.push_back(host.name + " is a CNAME" +
-                      (host.address.canonical_name.empty() ? "" : " to " + host.address.canonical_name) +
+                      (address.canonical_name.empty() ? "" : " to " + address.canonical_name) +
                       " (RFC 2181 10.3)");
     }
-    if (host.address.addresses.empty()) {
-      parts.push_back(host.name + ": no address (" + std::string(resolver::DnsStatusName(host.address.status)) + ")");
+    if (address.addresses.empty()) {
+      parts.push_back(host.name + ": no address (" + std::string(resolver::DnsStatusName(address.status)) +
+                      (address.detail.empty() ? "" : ": " + address.detail) + ")");
+    } else if (!address.detail.empty()) {
+      parts.push_back(host.name + ": " + address.detail);
     }
   }
   // How each not-ready or not-probed address failed: the first probe's detail says it best.

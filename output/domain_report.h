@@ -24,7 +24,9 @@ std::string MxHostsSummary(const DomainResult& result);
 // CertificateProblems: "mx1.example: expired, name mismatch" per host with a problem.
 std::string CertificateProblems(const DomainResult& result);
 
-// ErrorDetail: DNS problems, CNAME'd MX targets and how the failing hosts failed.
+// ErrorDetail: DNS problems, the resolver's notes on what it cut or ignored (caps, a null MX
+// beside real ones, a failed address family), CNAME'd MX targets and how the failing hosts
+// failed — whatever the verdict.
 std::string ErrorDetail(const DomainResult& result);
 
 }  // namespace mxsweep

@@ -47,6 +47,8 @@ class DemoWorld {
   const tls::TestPki& pki() const { return *pki_; }
   // Servers, for tests that check what clients did to them.
   const std::vector<std::unique_ptr<SimSmtpServer>>& servers() const { return servers_; }
+  // zone lets a test publish more records; only before the loop runs, or from its thread.
+  DnsZone& zone() { return dns_->zone(); }
 
   // Close stops everything; |done| runs after the last handle closed.
   void Close(std::function<void()> done);

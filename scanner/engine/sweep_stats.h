@@ -17,6 +17,8 @@ struct SweepStats {
   // Domains read but left without a verdict because the sweep was stopped (Stop): they are not
   // reported, so a --resume run sweeps them again.
   size_t domains_abandoned = 0;
+  // Verdicts reached. `scan`'s summary counts the rows written instead (app/scan_outputs.h):
+  // after a failed write the two differ.
   size_t verdicts[kVerdictCount] = {};
 };
 

@@ -8,8 +8,9 @@
 
 #include <algorithm>
 #include <chrono>
-
 #include <fstream>
+#include <functional>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -26,7 +27,8 @@ namespace {
 // BackgroundWorld runs the demo world on its own loop in a thread, for a child mxsweep to scan.
 class BackgroundWorld {
  public:
-  BackgroundWorld() {
+  // |publish| may add records to the world's zone before its loop starts.
+  explicit BackgroundWorld(const std::function<void(sim::DemoWorld&)>& publish = nullptr) {
     uv_loop_init(&loop_);
     uv_async_init(&loop_, &stop_, [](uv_async_t* a) {
       auto* self = static_cast<BackgroundWorld*>(a->data);
@@ -40,6 +42,7 @@ class BackgroundWorld {
     std::string error;
     world_ = sim::DemoWorld::Start(&loop_, options, &error);
     EXPECT_TRUE(world_) << error;
+    if (world_ && publish) publish(*world_);
     thread_ = std::thread([this] { uv_run(&loop_, UV_RUN_DEFAULT); });
   }
   ~BackgroundWorld() {
@@ -278,6 +281,36 @@ TEST(CliDemo, WritesEveryVerdict) {
   }
 }
 
+// Issue 16: what the resolver cut or ignored is said in error_detail, even beside an OK.
+TEST(CliScan, MxCapAndNullMxBesideARealMxAreNotedInErrorDetail) {
+  BackgroundWorld world([](sim::DemoWorld& w) {
+    std::string modern;
+    for (const auto& s : w.servers()) {
+      if (s->config().host_name == "mx1.modern.demo") modern = s->config().address;
+    }
+    ASSERT_FALSE(modern.empty());
+    for (int i = 0; i < 33; ++i) {
+      std::string host = "mx" + std::to_string(i) + ".wide.demo";
+      w.zone().AddMx("wide.demo", static_cast<uint16_t>(i), host);
+      w.zone().AddA(host, modern);
+    }
+    w.zone().AddMx("nullplus.demo", 0, ".");
+    w.zone().AddMx("nullplus.demo", 10, "mx1.modern.demo");
+  });
+  Result r = RunMxsweep("scan - -o - " + world.ScanArgs(), "wide.demo\nnullplus.demo\n");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string line, wide, nullplus;
+  while (std::getline(lines, line)) {
+    if (line.rfind("wide.demo,", 0) == 0) wide = line;
+    if (line.rfind("nullplus.demo,", 0) == 0) nullplus = line;
+  }
+  EXPECT_EQ(wide.rfind("wide.demo,OK,", 0), 0u) << r.out;
+  EXPECT_NE(wide.find("33 MX hosts, only the 32 most preferred kept"), std::string::npos) << wide;
+  EXPECT_EQ(nullplus.rfind("nullplus.demo,OK,", 0), 0u) << r.out;
+  EXPECT_NE(nullplus.find("null MX ignored"), std::string::npos) << nullplus;
+}
+
 // Issue 7, part 5: a full disk or an unwritable path is a clear error (exit 1) that stops the
 // sweep; nothing is silently dropped.
 TEST(CliScan, FullDiskAndUnwritablePathAreClearErrors) {
@@ -290,6 +323,53 @@ TEST(CliScan, FullDiskAndUnwritablePathAreClearErrors) {
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
   }
+}
+
+// SummaryCounts reads the summary on stderr: the "N domains in" figure and the sum of the
+// per-verdict lines.
+struct SummaryCounts {
+  long domains = -1;
+  long verdicts = 0;
+};
+
+SummaryCounts ReadSummary(const std::string& err) {
+  SummaryCounts c;
+  std::smatch m;
+  if (std::regex_search(err, m, std::regex("mxsweep scan: (\\d+) domains in "))) c.domains = std::stol(m[1]);
+  std::istringstream lines(err);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (std::regex_match(line, m, std::regex("  [A-Z_]+ +(\\d+)"))) c.verdicts += std::stol(m[1]);
+  }
+  return c;
+}
+
+// Issue 16: when writing fails, the summary counts the rows written, not the verdicts reached,
+// and says how many were not written.
+TEST(CliScan, SummaryAfterAWriteFailureCountsOnlyTheRowsWritten) {
+  if (access("/dev/full", W_OK) != 0) GTEST_SKIP() << "no /dev/full";
+  BackgroundWorld world;
+  std::string dir = MakeTempDir();
+  const std::string list = "modern.demo\noldbox.demo\n";
+
+  // The hosts file fills at the first address: the domain's row is never written.
+  Result r = RunMxsweep("scan - -o " + dir + "/out.csv --hosts /dev/full --force " + world.ScanArgs(), list);
+  EXPECT_EQ(r.code, 1) << r.err;
+  std::stringstream csv;
+  csv << std::ifstream(dir + "/out.csv").rdbuf();
+  long rows = -1;  // the header is not a row
+  for (std::string line; std::getline(csv, line);) rows++;
+  SummaryCounts c = ReadSummary(r.err);
+  EXPECT_EQ(c.domains, rows) << "CSV:\n" << csv.str() << "stderr:\n" << r.err;
+  EXPECT_EQ(c.verdicts, rows) << r.err;
+  EXPECT_NE(r.err.find("not written"), std::string::npos) << r.err;
+
+  // The CSV itself cannot be written: not even the header.
+  r = RunMxsweep("scan - -o /dev/full --force " + world.ScanArgs(), list);
+  EXPECT_EQ(r.code, 1) << r.err;
+  c = ReadSummary(r.err);
+  EXPECT_EQ(c.domains, 0) << r.err;
+  EXPECT_EQ(c.verdicts, 0) << r.err;
 }
 
 }  // namespace

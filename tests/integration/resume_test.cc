@@ -1,6 +1,7 @@
 // Interrupted sweeps lose nothing (issue 7, part 4): a real `mxsweep scan` child process against
-// a simulated fleet is killed with SIGKILL mid-sweep (and, separately, interrupted with SIGINT),
-// then run again with --resume; the two runs together must hold every domain exactly once.
+// a simulated fleet is killed with SIGKILL mid-sweep (and, separately, stopped with SIGINT, SIGTERM
+// or SIGHUP), then run again with --resume; the two runs together must hold every domain exactly
+// once.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
@@ -97,9 +98,11 @@ std::string Slurp(const std::string& path) {
   return s.str();
 }
 
-// Spawn starts mxsweep with |args|, stdout and stderr to files in |dir|.
-pid_t Spawn(const std::vector<std::string>& args, const std::string& dir) {
+// Spawn starts mxsweep with |args|, stdout and stderr to files in |dir|; with |ignore_sighup|
+// it starts as under `nohup`, SIGHUP ignored (a shell sets that, then execs mxsweep in place).
+pid_t Spawn(const std::vector<std::string>& args, const std::string& dir, bool ignore_sighup = false) {
   std::vector<std::string> argv = {MXSWEEP_BINARY};
+  if (ignore_sighup) argv = {"/bin/sh", "-c", "trap '' HUP; exec \"$0\" \"$@\"", MXSWEEP_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> cargv;
   for (std::string& a : argv) cargv.push_back(a.data());
@@ -228,7 +231,21 @@ TEST(Resume, SweepKilledWithSigkillResumesWithoutLossOrDuplicates) {
   ExpectWholeJsonLines(Slurp(hosts));
 }
 
-TEST(Resume, SigintFinishesInFlightSessionsWritesSummaryAndResumes) {
+// The stop signals: each finishes the sessions in flight, prints the summary and exits 130. A
+// hang-up (the terminal or ssh session closed under a long sweep) is one of them (issue 16): by
+// default it would end the process at once, without the summary.
+struct StopSignal {
+  int signum;
+  const char* name;
+  const char* said;  // how the first message names it
+};
+
+void PrintTo(const StopSignal& sig, std::ostream* os) { *os << sig.name; }
+
+class StopSignalTest : public ::testing::TestWithParam<StopSignal> {};
+
+TEST_P(StopSignalTest, FinishesInFlightSessionsWritesSummaryAndResumes) {
+  const StopSignal& sig = GetParam();
   SlowFleet fleet;
   std::string dir = MakeTempDir();
   std::ofstream(dir + "/list.txt") << fleet.list();
@@ -238,11 +255,11 @@ TEST(Resume, SigintFinishesInFlightSessionsWritesSummaryAndResumes) {
 
   pid_t pid = Spawn(args, dir);
   ASSERT_TRUE(WaitForRows(out, 5, milliseconds(30000))) << Slurp(dir + "/stderr");
-  kill(pid, SIGINT);
+  kill(pid, sig.signum);
   // In-flight sessions end within one session (a few hundred ms here), never the whole list.
   EXPECT_EQ(WaitExit(pid, milliseconds(15000)), 130);
   std::string err = Slurp(dir + "/stderr");
-  EXPECT_NE(err.find("finishing the sessions in flight"), std::string::npos) << err;
+  EXPECT_NE(err.find(std::string(sig.said) + ": finishing the sessions in flight"), std::string::npos) << err;
   EXPECT_NE(err.find("domains in"), std::string::npos) << "no summary: " << err;
   std::string first = Slurp(out);
   EXPECT_LT(CountRows(first), static_cast<size_t>(kDomains));
@@ -253,6 +270,31 @@ TEST(Resume, SigintFinishesInFlightSessionsWritesSummaryAndResumes) {
   EXPECT_EQ(WaitExit(pid, milliseconds(60000)), 0) << Slurp(dir + "/stderr");
   ExpectEveryDomainOnce(Slurp(out));
 }
+
+// Started under `nohup` (SIGHUP ignored), a sweep outlives its terminal: the hang-up is not
+// turned into a stop.
+TEST(Resume, IgnoredSighupIsLeftIgnored) {
+  SlowFleet fleet;
+  std::string dir = MakeTempDir();
+  std::ofstream(dir + "/list.txt") << fleet.list();
+  std::string out = dir + "/out.csv";
+  std::vector<std::string> args = {"scan", dir + "/list.txt", "-o", out};
+  for (const std::string& a : fleet.ScanArgs()) args.push_back(a);
+
+  pid_t pid = Spawn(args, dir, /*ignore_sighup=*/true);
+  ASSERT_TRUE(WaitForRows(out, 5, milliseconds(30000))) << Slurp(dir + "/stderr");
+  kill(pid, SIGHUP);
+  EXPECT_EQ(WaitExit(pid, milliseconds(60000)), 0) << Slurp(dir + "/stderr");
+  ExpectEveryDomainOnce(Slurp(out));
+}
+
+INSTANTIATE_TEST_SUITE_P(Resume, StopSignalTest,
+                         ::testing::Values(StopSignal{SIGINT, "SIGINT", "interrupted"},
+                                           StopSignal{SIGTERM, "SIGTERM", "terminated"},
+                                           StopSignal{SIGHUP, "SIGHUP", "hung up"}),
+                         [](const ::testing::TestParamInfo<StopSignal>& param_info) {
+                           return std::string(param_info.param.name);
+                         });
 
 }  // namespace
 }  // namespace mxsweep::testing
