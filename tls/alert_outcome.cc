@@ -22,4 +22,8 @@ std::string AlertText(int alert) {
   return "alert " + std::to_string(alert) + " " + (name ? name : "unknown");
 }
 
+bool RejectsClientCertificate(int alert) {
+  return alert == 116 || alert == 40 || alert == 42 || alert == 49;
+}
+
 }  // namespace mxsweep::tls

@@ -15,6 +15,11 @@ namespace mxsweep::tls {
 // OpenSSL 3 says at its default security level), anything else an error.
 HandshakeOutcome MapAlert(int alert, uint16_t max_offered);
 
+// RejectsClientCertificate reports whether |alert|, after the server asked for a client
+// certificate and got none, is how servers refuse that: certificate_required (116, TLS 1.3),
+// handshake_failure (40, OpenSSL at TLS 1.2), bad_certificate (42) or access_denied (49).
+bool RejectsClientCertificate(int alert);
+
 // AlertText is the detail of such a failure: "alert 70 protocol version".
 std::string AlertText(int alert);
 

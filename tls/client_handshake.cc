@@ -30,6 +30,15 @@ ClientHandshake::State ClientHandshake::Start() {
   BIO_set_mem_eof_return(rbio.get(), -1);
   SSL_set_bio(ssl_.get(), rbio.release(), wbio.release());  // the SSL owns both from here
   SSL_set_connect_state(ssl_.get());
+  // Called when the server asks for a client certificate: note it and go on without one, so
+  // that the server's answer to an empty certificate is seen.
+  SSL_set_cert_cb(
+      ssl_.get(),
+      [](SSL*, void* arg) {
+        static_cast<ClientHandshake*>(arg)->certificate_requested_ = true;
+        return 1;
+      },
+      this);
   if (!server_name_.empty() && !IsAddressLiteral(server_name_)) {
     SSL_set_tlsext_host_name(ssl_.get(), server_name_.c_str());
   }
@@ -87,6 +96,10 @@ ClientHandshake::State ClientHandshake::Drive() {
     if (reason >= SSL_AD_REASON_OFFSET && reason < SSL_AD_REASON_OFFSET + 256) {
       int alert = reason - SSL_AD_REASON_OFFSET;
       result_.alert = alert;
+      if (certificate_requested_ && RejectsClientCertificate(alert)) {
+        return Fail(HandshakeOutcome::kClientCertRequired,
+                    AlertText(alert) + " after asking for a client certificate");
+      }
       return Fail(MapAlert(alert, MaxVersion(kind_)), AlertText(alert));
     }
     switch (reason) {
@@ -136,8 +149,26 @@ std::string ClientHandshake::Decrypt(std::string_view bytes) {
   for (;;) {
     ERR_clear_error();
     int n = SSL_read(ssl_.get(), buf, sizeof(buf));
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
+    if (n > 0) {
+      out.append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    uint32_t packed = ERR_peek_error();
+    int reason = ERR_GET_REASON(packed);
+    if (SSL_get_error(ssl_.get(), n) == SSL_ERROR_SSL && ERR_GET_LIB(packed) == ERR_LIB_SSL &&
+        reason >= SSL_AD_REASON_OFFSET && reason < SSL_AD_REASON_OFFSET + 256) {
+      // The server's verdict on our side of the handshake, after our Finished (TLS 1.3).
+      int alert = reason - SSL_AD_REASON_OFFSET;
+      rejected_after_finished_ = true;
+      state_ = State::kFailed;
+      result_.alert = alert;
+      result_.outcome = certificate_requested_ && RejectsClientCertificate(alert)
+                            ? HandshakeOutcome::kClientCertRequired
+                            : HandshakeOutcome::kError;
+      result_.detail = AlertText(alert) + " after the handshake" +
+                       (certificate_requested_ ? " (a client certificate was asked for)" : "");
+    }
+    break;
   }
   ERR_clear_error();
   return out;

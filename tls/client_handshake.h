@@ -45,8 +45,12 @@ class ClientHandshake : public TlsDriver {
 
   // Encrypt wraps application data (QUIT) after completion; the result is in TakeOutput.
   bool Encrypt(std::string_view plaintext);
-  // Decrypt feeds bytes after completion and returns the plaintext they carried so far.
+  // Decrypt feeds bytes after completion and returns the plaintext they carried so far. A fatal
+  // alert among them (a TLS 1.3 server judges the client's certificate after the client's
+  // Finished) turns result() into that failure: check rejected_after_finished().
   std::string Decrypt(std::string_view bytes);
+  // rejected_after_finished reports that the server ended a completed handshake with an alert.
+  bool rejected_after_finished() const { return rejected_after_finished_; }
 
   // result() is valid once the state is not kInProgress.
   const HandshakeResult& result() const override { return result_; }
@@ -68,6 +72,8 @@ class ClientHandshake : public TlsDriver {
   SslPtr ssl_;  // null before Start and after Release
   State state_ = State::kInProgress;
   HandshakeResult result_;
+  bool certificate_requested_ = false;  // the server sent a CertificateRequest
+  bool rejected_after_finished_ = false;
 };
 
 }  // namespace mxsweep::tls

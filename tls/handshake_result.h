@@ -16,6 +16,9 @@ enum class HandshakeOutcome : uint8_t {
   kClosed,           // EOF before the handshake completed
   kReset,            // connection reset during the handshake
   kNotTls,           // the answer was not a TLS record (plaintext where TLS was expected)
+  kClientCertRequired,  // the server asked for a client certificate and, given none, ended the
+                        // handshake with an alert (certificate_required, bad_certificate,
+                        // handshake_failure) — in TLS 1.3 possibly after our Finished
   kTimeout,          // set by the glue
   kError,            // anything else; detail names it
 };

@@ -89,7 +89,19 @@ class Probe {
       OnHandshakeBytes(data);
     } else if (smtp_.phase() == smtp::Phase::kQuit && client_handshake_ != nullptr &&
                client_handshake_->result().outcome == tls::HandshakeOutcome::kCompleted) {
-      smtp_.Receive(client_handshake_->Decrypt(data));
+      std::string plaintext = client_handshake_->Decrypt(data);
+      if (client_handshake_->rejected_after_finished()) {
+        // A TLS 1.3 server judged our side after our Finished and said no.
+        const tls::HandshakeResult& r = client_handshake_->result();
+        awaiting_answer_ = false;
+        Finish(StatusForHandshake(r.outcome), r.detail);
+        record_.alert = r.alert;
+        record_.evidence = Evidence::kNone;
+        Close();
+        return;
+      }
+      if (!plaintext.empty()) AcceptNow();
+      smtp_.Receive(plaintext);
       Advance();
     } else {
       smtp::Phase before = smtp_.phase();
@@ -157,7 +169,14 @@ class Probe {
       return;
     }
     const tls::HandshakeResult& r = handshake_->result();
-    Finish(StatusForHandshake(r.outcome), r.detail);
+    if (state == tls::TlsDriver::State::kCompleted && r.version == tls::kTls13) {
+      // A TLS 1.3 client is done when it sends its Finished; the server judges it after that
+      // (a client certificate it requires, for one). The handshake counts as accepted at the
+      // server's first protected answer: the 221 to QUIT, or an alert instead.
+      awaiting_answer_ = true;
+    } else {
+      Finish(StatusForHandshake(r.outcome), r.detail);
+    }
     record_.alert = r.alert;
     record_.unoffered_choice = r.unoffered_choice;
     if (state == tls::TlsDriver::State::kCompleted || state == tls::TlsDriver::State::kAnswered) {
@@ -177,8 +196,17 @@ class Probe {
     Advance(std::move(flight));
   }
 
+  // AcceptNow records a TLS 1.3 handshake as accepted once the server has answered after it
+  // (or ended the session without objecting to it).
+  void AcceptNow() {
+    if (!awaiting_answer_) return;
+    awaiting_answer_ = false;
+    Finish(ProbeStatus::kAccepted, "");
+  }
+
   void OnPeerGone(int error) {
     if (closing_) return;
+    AcceptNow();
     bool reset = error == UV_ECONNRESET || error == UV_EPIPE;
     if (smtp_.phase() == smtp::Phase::kHandshake && handshake_) {
       OnHandshakeState(handshake_->PeerClosed(reset));
@@ -198,6 +226,7 @@ class Probe {
 
   void OnTimer() {
     if (closing_) return;
+    AcceptNow();
     bool deadline = Clock::now() >= started_ + env_.timeouts.session;
     std::string phase(smtp::PhaseName(smtp_.phase()));
     if (connect_pending_) {
@@ -253,6 +282,7 @@ class Probe {
   void Close() {
     if (closing_) return;
     closing_ = true;
+    AcceptNow();
     if (!finished_) Finish(ProbeStatus::kClosed, "connection closed");
     record_.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_);
     facts_.greeting = smtp_.greeting();
@@ -293,6 +323,7 @@ class Probe {
   uv_connect_t connect_{};
   bool connect_pending_ = true;
   bool closing_ = false;
+  bool awaiting_answer_ = false;  // TLS 1.3 completed; the server has not answered since
   bool finished_ = false;
   int open_handles_ = 0;
   smtp::Phase armed_phase_ = smtp::Phase::kGreeting;

@@ -10,6 +10,7 @@ std::string_view ProbeStatusName(ProbeStatus status) {
     case ProbeStatus::kNoSharedCipher: return "no-shared-cipher";
     case ProbeStatus::kHandshakeClosed: return "handshake-closed";
     case ProbeStatus::kTlsError: return "tls-error";
+    case ProbeStatus::kClientCertRequired: return "client-cert-required";
     case ProbeStatus::kNotTls: return "not-tls";
     case ProbeStatus::kNoStartTls: return "no-starttls";
     case ProbeStatus::kStartTlsRefused: return "starttls-refused";

@@ -18,6 +18,8 @@ enum class ProbeStatus : uint8_t {
   kNoSharedCipher,     // alert handshake_failure: no suite in common for this offer
   kHandshakeClosed,    // the server closed the connection during the handshake
   kTlsError,           // any other handshake failure (alert or local error named in detail)
+  kClientCertRequired, // the server asked for a client certificate and refused the handshake
+                       // without one (in TLS 1.3 after the client's Finished)
   kNotTls,             // the server answered the ClientHello with bytes that are not TLS
   kNoStartTls,         // STARTTLS not advertised (or EHLO refused and HELO used)
   kStartTlsRefused,    // STARTTLS answered with something other than 220 (often 454)
@@ -49,7 +51,8 @@ bool ProbeStatusFromName(std::string_view name, ProbeStatus* out);
 inline constexpr ProbeStatus kAllProbeStatuses[] = {
     ProbeStatus::kAccepted,        ProbeStatus::kAcceptedHelloOnly, ProbeStatus::kVersionRefused,
     ProbeStatus::kNoSharedCipher,
-    ProbeStatus::kHandshakeClosed, ProbeStatus::kTlsError,          ProbeStatus::kNotTls,
+    ProbeStatus::kHandshakeClosed, ProbeStatus::kTlsError,          ProbeStatus::kClientCertRequired,
+    ProbeStatus::kNotTls,
     ProbeStatus::kNoStartTls,      ProbeStatus::kStartTlsRefused,   ProbeStatus::kStartTlsInjection,
     ProbeStatus::kGreetingRefused, ProbeStatus::kEhloRefused,       ProbeStatus::kTempFail,
     ProbeStatus::kGreetingTimeout, ProbeStatus::kTimeout,           ProbeStatus::kConnectRefused,

@@ -14,6 +14,7 @@ std::string_view AddressClassName(AddressClass cls) {
     case AddressClass::kTempFail: return "tempfail";
     case AddressClass::kUnreachable: return "unreachable";
     case AddressClass::kRefused: return "refused";
+    case AddressClass::kClientCertRequired: return "client-cert-required";
   }
   return "unknown";
 }
@@ -31,7 +32,8 @@ bool IsProbed(AddressClass cls) {
   switch (cls) {
     case AddressClass::kTempFail:
     case AddressClass::kUnreachable:
-    case AddressClass::kRefused: return false;
+    case AddressClass::kRefused:
+    case AddressClass::kClientCertRequired: return false;
     default: return true;
   }
 }

@@ -28,6 +28,9 @@ void ClassifyAddress(AddressFacts* facts) {
   std::vector<uint16_t> refused_versions;
   // A server that answers without reading the offer (a suite or version that was not offered)
   // makes every ServerHello it sent worthless: the raw hellos' evidence is dropped.
+  bool client_cert = std::any_of(facts->probes.begin(), facts->probes.end(), [](const ProbeRecord& r) {
+    return r.status == ProbeStatus::kClientCertRequired;
+  });
   bool ignores_offer = std::any_of(facts->probes.begin(), facts->probes.end(),
                                    [](const ProbeRecord& r) { return r.unoffered_choice; });
   // STARTTLS missing on a connection although another one advertised it is a fault too.
@@ -122,7 +125,9 @@ void ClassifyAddress(AddressFacts* facts) {
 
   if (facts->exo_ready) {
     facts->exo_evidence = Evidence::kHandshake;
-  } else if (exo_hello_ready) {
+  } else if (exo_hello_ready && !client_cert) {
+    // (A server that demands a client certificate never lets a handshake get past it, so a
+    // ServerHello from it says nothing about what follows.)
     facts->exo_ready = true;
     facts->exo_evidence = Evidence::kServerHelloOnly;
   }
@@ -132,6 +137,9 @@ void ClassifyAddress(AddressFacts* facts) {
 
   if (facts->exo_ready) {
     facts->cls = AddressClass::kExoReady;
+  } else if (client_cert) {
+    // Without a certificate the handshake cannot be finished: nothing after it is known.
+    facts->cls = AddressClass::kClientCertRequired;
   } else if (best_seen != 0) {
     if (best_seen <= tls::kTls11) {
       facts->cls = AddressClass::kLegacyOnly;
@@ -142,8 +150,19 @@ void ClassifyAddress(AddressFacts* facts) {
       facts->cls = AddressClass::kTls13Only;
     } else {
       // Only ServerHellos with suites BoringSSL has, and no handshake completes with them: the
-      // server aborts after its ServerHello.
-      facts->cls = AddressClass::kTlsBroken;
+      // server aborts after its ServerHello. That needs two of BoringSSL's offers to have failed
+      // with an answer (an alert, or the same close twice); one such failure and the rest cut
+      // short is a flaky path as much as a broken server.
+      int failed_offers = 0;
+      for (const ProbeRecord& r : facts->probes) {
+        if (!tls::IsHelloKind(r.kind) && !no_answer(r) && r.status != ProbeStatus::kAccepted &&
+            r.status != ProbeStatus::kSkipped) {
+          failed_offers++;
+        }
+      }
+      facts->cls = failed_offers >= 2 ? AddressClass::kTlsBroken
+                   : tempfail         ? AddressClass::kTempFail
+                                      : AddressClass::kUnreachable;
     }
   } else if (no_starttls) {
     facts->cls = AddressClass::kNoStartTls;
@@ -179,7 +198,14 @@ void ClassifyAddress(AddressFacts* facts) {
   for (const ProbeRecord& r : facts->probes) {
     if (r.kind == tls::ProbeKind::kAuto || r.status == ProbeStatus::kSkipped) continue;
     if (needs_tls12_answer && !asks_tls12(r.kind)) continue;
-    if (no_answer(r)) {
+    // The TLS 1.2 question wants a plain answer: an alert, a version or a suite. A close, reset
+    // or stall, even twice, from a server that just completed TLS 1.3 is more likely the path
+    // than the server; and the raw hello of EXO's two CBC suites finding neither says nothing
+    // about EXO's AES-GCM suites.
+    bool vague = needs_tls12_answer &&
+                 (IsAmbiguousTlsFailure(r) ||
+                  (r.kind == tls::ProbeKind::kHelloExo && r.status == ProbeStatus::kNoSharedCipher));
+    if (no_answer(r) || vague) {
       later_unanswered = true;
     } else {
       later_answered = true;

@@ -64,6 +64,8 @@ enum class AddressClass : uint8_t {
   kTempFail,        // not probed: 421 / 4xx seen
   kUnreachable,     // not probed: connect failed, timeouts, resets
   kRefused,         // not probed: private/reserved target or --exclude
+  kClientCertRequired,  // not decided: the server demands a client certificate (mxsweep has
+                        // none; Exchange Online presents its own)
 };
 
 std::string_view AddressClassName(AddressClass cls);

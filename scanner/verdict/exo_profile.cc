@@ -90,6 +90,10 @@ constexpr Profile kExo = {
         {AC::kTempFail, ClassRole::kNotProbed, V::kTempFail, 0, HintTopic::kNone},
         {AC::kUnreachable, ClassRole::kNotProbed, V::kUnreachable, 1, HintTopic::kNone},
         {AC::kRefused, ClassRole::kNotProbed, V::kUnreachable, 1, HintTopic::kNone},
+        // EXO presents a certificate of its own when it sends: whether this server accepts it
+        // (and with which version) is the partner's configuration, not something a probe
+        // without a certificate can see. The address does not decide the verdict.
+        {AC::kClientCertRequired, ClassRole::kNotProbed, V::kUnreachable, 1, HintTopic::kNone},
     }},
     V::kOk,
     V::kOkLegacyEnabled,

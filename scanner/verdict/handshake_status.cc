@@ -11,6 +11,7 @@ ProbeStatus StatusForHandshake(tls::HandshakeOutcome outcome) {
     case tls::HandshakeOutcome::kClosed: return ProbeStatus::kHandshakeClosed;
     case tls::HandshakeOutcome::kReset: return ProbeStatus::kReset;
     case tls::HandshakeOutcome::kNotTls: return ProbeStatus::kNotTls;
+    case tls::HandshakeOutcome::kClientCertRequired: return ProbeStatus::kClientCertRequired;
     case tls::HandshakeOutcome::kTimeout: return ProbeStatus::kTimeout;
     case tls::HandshakeOutcome::kError: return ProbeStatus::kTlsError;
   }

@@ -46,6 +46,7 @@ inline constexpr AddressClass kAllAddressClasses[] = {
     AddressClass::kExoReady,  AddressClass::kLegacyOnly,  AddressClass::kNoSharedCipher,
     AddressClass::kTls13Only, AddressClass::kNoStartTls,  AddressClass::kTlsBroken,
     AddressClass::kTempFail,  AddressClass::kUnreachable, AddressClass::kRefused,
+    AddressClass::kClientCertRequired,
 };
 inline constexpr size_t kAddressClassCount =
     sizeof(kAllAddressClasses) / sizeof(kAllAddressClasses[0]);
