@@ -52,6 +52,8 @@ std::string HostJson(const AddressFacts& f, const std::vector<std::string>* doma
     }
     w.Key("detail").String(p.detail);
     w.Key("duration_ms").Int(p.duration.count());
+    w.Key("attempts").Int(p.attempts);
+    w.Key("confirmed").Bool(p.confirmed);
     w.EndObject();
   }
   w.EndArray();

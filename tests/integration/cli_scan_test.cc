@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <functional>
-#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -333,13 +333,27 @@ struct SummaryCounts {
 };
 
 SummaryCounts ReadSummary(const std::string& err) {
+  // Plain parsing, not <regex>: GCC 12's regex trips -Wmaybe-uninitialized under the sanitizers.
   SummaryCounts c;
-  std::smatch m;
-  if (std::regex_search(err, m, std::regex("mxsweep scan: (\\d+) domains in "))) c.domains = std::stol(m[1]);
+  const std::string lead = "mxsweep scan: ";
   std::istringstream lines(err);
   std::string line;
   while (std::getline(lines, line)) {
-    if (std::regex_match(line, m, std::regex("  [A-Z_]+ +(\\d+)"))) c.verdicts += std::stol(m[1]);
+    size_t at = line.find(lead);
+    if (at != std::string::npos && line.find(" domains in ", at) != std::string::npos) {
+      size_t digits = at + lead.size();
+      if (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits]))) {
+        c.domains = std::stol(line.substr(digits));
+      }
+      continue;
+    }
+    // "  VERDICT_NAME   N": two spaces, upper-case letters and '_', spaces, a number.
+    if (line.rfind("  ", 0) != 0 || line.size() < 4 || !std::isupper(static_cast<unsigned char>(line[2]))) continue;
+    size_t name_end = line.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ_", 2);
+    if (name_end == std::string::npos || line[name_end] != ' ') continue;
+    size_t number = line.find_first_not_of(' ', name_end);
+    if (number == std::string::npos || line.find_first_not_of("0123456789", number) != std::string::npos) continue;
+    c.verdicts += std::stol(line.substr(number));
   }
   return c;
 }
