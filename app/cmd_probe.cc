@@ -50,7 +50,7 @@ int RunProbe(ProbeOptions& options) {
         refusals.push_back(ip.ToString() + " is in the " + std::string(range) + " range");
         continue;
       }
-      targets.push_back({ip, common.port, host});
+      targets.push_back({ip, common.target_port, host});
     }
     if (targets.size() == before) {
       std::fprintf(stderr, "mxsweep probe: refusing %s: %s (use --allow-private to probe it)\n",

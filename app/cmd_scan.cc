@@ -31,9 +31,10 @@ int Refuse(const std::string& message, int exit_code) {
 // CheckScanOptions validates the options that need no file and prints the notice, if any.
 bool CheckScanOptions(ScanOptions& options, std::string* error) {
   if (!options.common.Validate(error)) return false;
-  if (options.max_domains_in_flight == 0) {
-    // Zero would start no domain and end at once with an empty report.
-    *error = "--max-domains-in-flight must be at least 1";
+  // Zero would start no domain and end at once with an empty report. A domain in flight holds
+  // its lookups, addresses and rows-to-be (a few KiB): a million is gigabytes, more is a typo.
+  constexpr int64_t kMaxDomainsInFlight = 1000000;
+  if (!CheckRange(options.max_domains_in_flight, 1, kMaxDomainsInFlight, "--max-domains-in-flight", error)) {
     return false;
   }
   if (!options.common.notice.empty()) {
@@ -64,11 +65,11 @@ SweepConfig MakeSweepConfig(const ScanOptions& options, const EngineSetup& engin
   config.family = common.ipv4_only   ? resolver::Family::kIpv4
                   : common.ipv6_only ? resolver::Family::kIpv6
                                      : resolver::Family::kAny;
-  config.port = common.port;
+  config.port = common.target_port;
   config.targets = engine.targets;
   config.targets.allowed_ranges = options.allowed_ranges;
   config.exclude = exclude;
-  config.max_domains_in_flight = options.max_domains_in_flight;
+  config.max_domains_in_flight = static_cast<size_t>(options.max_domains_in_flight);
   return config;
 }
 

@@ -17,7 +17,7 @@ bool SetUpEngine(const CommonOptions& common, uv_loop_t* loop, std::string_view 
   out->env.smtp.ehlo_name = common.ehlo_name;
   out->env.timeouts = common.timeouts;
   out->prober.plan = common.plan;
-  out->prober.max_tempfail_retries = common.tempfail_retries;
+  out->prober.max_tempfail_retries = static_cast<int>(common.tempfail_retries);
   out->prober.tempfail_backoff =
       std::chrono::milliseconds(static_cast<int64_t>(common.tempfail_backoff * 1000));
   out->targets.allow_private = common.allow_private;

@@ -4,8 +4,21 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
 #include "app/loop_util.h"
 #include "app/commands.h"
+#include "tls/library_version.h"
+
+#ifndef MXSWEEP_VERSION
+#error "MXSWEEP_VERSION must be defined by the build"
+#endif
+#ifndef MXSWEEP_GIT_DESCRIBE
+#define MXSWEEP_GIT_DESCRIBE ""
+#endif
 
 namespace mxsweep::app {
 namespace {
@@ -49,6 +62,59 @@ void AddCommonOptions(CLI::App* cmd, CommonOptions* o) {
       ->capture_default_str();
 }
 
+const std::vector<std::string>& CommandNames() {
+  static const std::vector<std::string> names = {"probe", "scan", "demo", "version"};
+  return names;
+}
+
+// EditDistance is the Levenshtein distance: insertions, deletions and substitutions.
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// CheckCommandWord catches a mistyped command before CLI11 does: CLI11 would only say that a
+// subcommand is required. Returns false after printing the one-line error.
+bool CheckCommandWord(int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return true;
+  std::string word = argv[1];
+  const std::vector<std::string>& names = CommandNames();
+  if (std::find(names.begin(), names.end(), word) != names.end()) return true;
+  std::string best;
+  size_t best_distance = 3;  // further than two edits away is not a typo of that command
+  for (const std::string& name : names) {
+    size_t d = EditDistance(word, name);
+    if (d < best_distance) {
+      best = name;
+      best_distance = d;
+    }
+  }
+  if (!best.empty()) {
+    std::fprintf(stderr, "mxsweep: unknown command '%s'; did you mean '%s'?\n", word.c_str(), best.c_str());
+  } else {
+    std::fprintf(stderr, "mxsweep: unknown command '%s'; the commands are probe, scan, demo and version\n",
+                 word.c_str());
+  }
+  return false;
+}
+
+int PrintVersion() {
+  std::string describe = MXSWEEP_GIT_DESCRIBE;
+  std::printf("mxsweep %s%s\n", MXSWEEP_VERSION, describe.empty() ? "" : (" (git " + describe + ")").c_str());
+  std::printf("TLS library: %s\n", mxsweep::tls::TlsLibraryVersion().c_str());
+  return kExitOk;
+}
+
 }  // namespace
 }  // namespace mxsweep::app
 
@@ -58,7 +124,11 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   CLI::App app{"mxsweep: find partner mail servers that Exchange Online cannot reach over TLS"};
-  app.require_subcommand(1);
+  // At most one command; none is allowed only with --version (checked after parsing).
+  app.require_subcommand(0, 1);
+  bool show_version = false;
+  app.add_flag("--version", show_version, "print the version of mxsweep and of its TLS library");
+  if (!CheckCommandWord(argc, argv)) return kExitUsage;
 
   ProbeOptions probe;
   CLI::App* probe_cmd = app.add_subcommand("probe", "probe mail servers: STARTTLS with each TLS version, every address");
@@ -90,6 +160,8 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("-o,--output", demo.output, "domain CSV to write (- for stdout)")->capture_default_str();
   demo_cmd->add_option("--hosts", demo.hosts, "also write the per-address JSONL");
 
+  CLI::App* version_cmd = app.add_subcommand("version", "print the version of mxsweep and of its TLS library");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -102,5 +174,7 @@ int main(int argc, char** argv) {
     return RunScan(scan, loop.get());
   }
   if (demo_cmd->parsed()) return RunDemo(demo);
+  if (version_cmd->parsed() || show_version) return PrintVersion();
+  std::fprintf(stderr, "mxsweep: a command is required: probe, scan, demo or version (--help lists them)\n");
   return kExitUsage;
 }

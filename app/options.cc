@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/ip_address.h"
 #include "tls/tls_version.h"
 
 namespace mxsweep::app {
@@ -23,12 +24,63 @@ bool ToMillis(double seconds, const char* name, std::chrono::milliseconds* out, 
   return true;
 }
 
+// The most sessions that could ever be open at once: Linux's default fs.nr_open, the ceiling of
+// any process's open-file limit. Below it, the process's own limit caps --concurrency with a notice.
+constexpr int64_t kMaxConcurrency = 1 << 20;
+
+// CheckPortText checks the decimal port of a --resolver entry.
+bool CheckPortText(const std::string& entry, const std::string& text, std::string* error) {
+  bool digits = !text.empty() && text.size() <= 6;
+  for (char c : text) digits = digits && c >= '0' && c <= '9';
+  if (!digits || std::stol(text) < 1 || std::stol(text) > 65535) {
+    *error = "--resolver " + entry + ": the port must be between 1 and 65535";
+    return false;
+  }
+  return true;
+}
+
+// CheckResolver accepts IP, IPv4:PORT, [IPv6] and [IPv6]:PORT, as c-ares reads them.
+bool CheckResolver(const std::string& entry, std::string* error) {
+  IpAddress address;
+  std::string host = entry, port;
+  if (!entry.empty() && entry.front() == '[') {
+    size_t close = entry.find(']');
+    if (close == std::string::npos || (close + 1 < entry.size() && entry[close + 1] != ':')) {
+      host.clear();
+    } else {
+      host = entry.substr(1, close - 1);
+      if (close + 1 < entry.size()) port = entry.substr(close + 2);
+      if (close + 1 < entry.size() && !CheckPortText(entry, port, error)) return false;
+    }
+  } else if (!IpAddress::Parse(entry, &address)) {
+    size_t colon = entry.rfind(':');
+    if (colon != std::string::npos && entry.find(':') == colon) {
+      host = entry.substr(0, colon);
+      if (IpAddress::Parse(host, &address) && !CheckPortText(entry, entry.substr(colon + 1), error)) {
+        return false;
+      }
+    }
+  }
+  if (!IpAddress::Parse(host, &address)) {
+    *error = "--resolver " + entry + ": not an IP address (use IP, IP:PORT or [IPv6]:PORT)";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
+bool CheckRange(int64_t value, int64_t low, int64_t high, const char* flag, std::string* error) {
+  if (value >= low && value <= high) return true;
+  *error = std::string(flag) + " must be between " + std::to_string(low) + " and " + std::to_string(high);
+  return false;
+}
+
 bool CommonOptions::Validate(std::string* error) {
-  if (port == 0) {
-    *error = "--port must be 1-65535";
-    return false;
+  if (!CheckRange(port, 1, 65535, "--port", error)) return false;
+  target_port = static_cast<uint16_t>(port);
+  for (const std::string& resolver : resolvers) {
+    if (!CheckResolver(resolver, error)) return false;
   }
   if (ipv4_only && ipv6_only) {
     *error = "-4 and -6 exclude each other";
@@ -45,10 +97,7 @@ bool CommonOptions::Validate(std::string* error) {
     *error = "--ca-file " + ca_file + ": " + std::strerror(errno);
     return false;
   }
-  if (concurrency == 0) {
-    *error = "--concurrency must be at least 1";
-    return false;
-  }
+  if (!CheckRange(concurrency, 1, kMaxConcurrency, "--concurrency", error)) return false;
   if (!(per_address_gap >= 0) || per_address_gap > 3600) {
     *error = "--per-address-gap must be between 0 and 3600 seconds";
     return false;
@@ -63,21 +112,18 @@ bool CommonOptions::Validate(std::string* error) {
   constexpr size_t kReservedFiles = 64;
   rlimit files;
   if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
-      concurrency + kReservedFiles > files.rlim_cur) {
-    size_t capped = files.rlim_cur > kReservedFiles * 2 ? files.rlim_cur - kReservedFiles : 1;
+      static_cast<rlim_t>(concurrency) + kReservedFiles > files.rlim_cur) {
+    int64_t capped = files.rlim_cur > kReservedFiles * 2 ? static_cast<int64_t>(files.rlim_cur - kReservedFiles) : 1;
     notice = "--concurrency " + std::to_string(concurrency) + " capped to " + std::to_string(capped) +
              " by the open-file limit (" + std::to_string(files.rlim_cur) + ")";
     concurrency = capped;
   }
-  if (tempfail_retries < 0 || tempfail_retries > 10) {
-    *error = "--tempfail-retries must be 0-10";
-    return false;
-  }
+  if (!CheckRange(tempfail_retries, 0, 10, "--tempfail-retries", error)) return false;
   if (!(tempfail_backoff >= 0) || tempfail_backoff > 3600) {
     *error = "--tempfail-backoff must be between 0 and 3600 seconds";
     return false;
   }
-  politeness.max_in_flight = concurrency;
+  politeness.max_in_flight = static_cast<size_t>(concurrency);
   politeness.per_address_gap = std::chrono::milliseconds(static_cast<int64_t>(per_address_gap * 1000));
   politeness.connect_rate = rate;
   if (ehlo_name.empty()) ehlo_name = DefaultEhloName();

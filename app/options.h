@@ -19,8 +19,10 @@ inline constexpr int kExitResolve = 3;   // the name does not resolve
 inline constexpr int kExitRefused = 4;   // every address is refused by policy
 inline constexpr int kExitInterrupted = 130;  // SIGINT/SIGTERM: finished rows written, --resume continues
 
+// The numbers a user types are read into wide signed fields, so that "-5" or "70000" reaches
+// Validate as itself (not wrapped into a size_t or a uint16_t) and is refused with its range.
 struct CommonOptions {
-  uint16_t port = 25;
+  int64_t port = 25;                      // as given; Validate checks it and sets target_port
   std::string ehlo_name;                  // empty: this machine's FQDN
   std::string ca_file;                    // empty: system roots
   bool allow_private = false;
@@ -29,15 +31,16 @@ struct CommonOptions {
   bool ipv4_only = false;
   bool ipv6_only = false;
   // Politeness (see PolitenessOptions for why each default is what it is).
-  size_t concurrency = PolitenessOptions{}.max_in_flight;
+  int64_t concurrency = static_cast<int64_t>(PolitenessOptions{}.max_in_flight);
   double per_address_gap = 2.0;           // seconds
   double rate = PolitenessOptions{}.connect_rate;
-  int tempfail_retries = ProberOptions{}.max_tempfail_retries;
+  int64_t tempfail_retries = ProberOptions{}.max_tempfail_retries;
   double tempfail_backoff = 30;           // seconds before the first retry after a 421
   double connect_timeout = 10, greeting_timeout = 35, command_timeout = 20, handshake_timeout = 20,
          session_timeout = 120;           // seconds
 
   // Derived by Validate.
+  uint16_t target_port = 25;
   ProbeTimeouts timeouts;
   PolitenessOptions politeness;
   PlanOptions plan;
@@ -55,6 +58,10 @@ struct ProbeOptions {
   bool json = false;
 };
 
+// CheckRange reports whether |value| of the option |flag| lies in [|low|, |high|]; if not, it sets
+// |*error| to "FLAG must be between LOW and HIGH".
+bool CheckRange(int64_t value, int64_t low, int64_t high, const char* flag, std::string* error);
+
 // DefaultEhloName returns this machine's fully qualified name (from gethostname, completed from
 // /etc/hosts when it has no dot), never a target's name.
 std::string DefaultEhloName();
@@ -67,7 +74,7 @@ struct ScanOptions {
   std::string exclude_file;
   bool force = false;         // overwrite existing output files
   bool resume = false;        // skip domains already in the output CSV, append to the outputs
-  size_t max_domains_in_flight = 20000;
+  int64_t max_domains_in_flight = 20000;  // as given; CheckScanOptions checks the range
   std::vector<std::string> allowed_ranges;  // set by the demo only (SweepConfig)
 };
 
