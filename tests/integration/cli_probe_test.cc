@@ -133,6 +133,14 @@ TEST(CliProbeErrors, ExitCodes) {
   EXPECT_EQ(Mxsweep("probe 192.0.2.10").exit_code, 4) << "reserved (TEST-NET) refused without --allow-private";
   EXPECT_EQ(Mxsweep("probe").exit_code, 2);
   EXPECT_EQ(Mxsweep("probe 127.0.0.1 --port 0 --allow-private").exit_code, 2);
+  for (const char* args : {"--port 70000", "--port -1", "--concurrency -5", "--tempfail-retries -1",
+                           "--resolver 127.0.0.2:99999", "--resolver 127.0.0.2:port"}) {
+    CommandResult range = Mxsweep(std::string("probe 127.0.0.1 --allow-private ") + args);
+    EXPECT_EQ(range.exit_code, 2) << args << ": " << range.out;
+    EXPECT_NE(range.out.find("mxsweep probe: --"), std::string::npos) << args << ": " << range.out;
+    EXPECT_NE(range.out.find(std::string(args).substr(0, std::string(args).find(' '))), std::string::npos)
+        << "the message names the flag: " << range.out;
+  }
   EXPECT_EQ(Mxsweep("probe 127.0.0.1 --versions TLS9 --allow-private").exit_code, 2);
   CommandResult ca = Mxsweep("probe 127.0.0.1 --allow-private --ca-file /nonexistent/ca.pem");
   EXPECT_EQ(ca.exit_code, 2) << "an unreadable --ca-file is a bad argument: " << ca.out;

@@ -13,12 +13,16 @@
 #include <functional>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "sim/demo_world.h"
 #include "tests/integration/external_server.h"
 
 #ifndef MXSWEEP_BINARY
 #error "MXSWEEP_BINARY must be defined by the build"
+#endif
+#ifndef MXSWEEP_VERSION
+#error "MXSWEEP_VERSION must be defined by the build"
 #endif
 
 namespace mxsweep::testing {
@@ -266,6 +270,63 @@ TEST(CliScan, ZeroOrNegativeRateIsAUsageError) {
     EXPECT_NE(r.err.find("--rate"), std::string::npos) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
     EXPECT_EQ(r.out, "") << "nothing written, not even a header";
+  }
+}
+
+// A negative number once wrapped into a size_t (--concurrency -5 swept with 2^64-5 sessions
+// allowed); every number is now checked against its range, and the message names both.
+TEST(CliScan, OutOfRangeNumbersAreUsageErrorsNamingTheRange) {
+  struct Case {
+    const char* args;
+    const char* message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"--concurrency -5", "--concurrency must be between 1 and 1048576"},
+           {"--concurrency 0", "--concurrency must be between 1 and 1048576"},
+           {"--max-domains-in-flight -1", "--max-domains-in-flight must be between 1 and 1000000"},
+           {"--port 0", "--port must be between 1 and 65535"},
+           {"--port 70000", "--port must be between 1 and 65535"},
+           {"--port -1", "--port must be between 1 and 65535"},
+           {"--tempfail-retries -1", "--tempfail-retries must be between 0 and 10"},
+           {"--resolver 127.0.0.2:99999", "--resolver 127.0.0.2:99999: the port must be between 1 and 65535"},
+           {"--resolver [::1]:0", "--resolver [::1]:0: the port must be between 1 and 65535"},
+           {"--resolver dns.example", "--resolver dns.example: not an IP address"},
+       }) {
+    Result r = RunMxsweep(std::string("scan - -o - ") + c.args, "example.com\n");
+    EXPECT_EQ(r.code, 2) << c.args << ": " << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+    EXPECT_EQ(r.out, "") << c.args << ": nothing written, not even a header";
+  }
+}
+
+TEST(CliCommands, VersionFlagAndCommandPrintTheVersionAndTheTlsLibrary) {
+  for (const char* args : {"--version", "version"}) {
+    Result r = RunMxsweep(args);
+    EXPECT_EQ(r.code, 0) << args << ": " << r.err;
+    EXPECT_EQ(r.out.rfind(std::string("mxsweep ") + MXSWEEP_VERSION, 0), 0u) << args << ": " << r.out;
+    EXPECT_NE(r.out.find("BoringSSL"), std::string::npos) << args << ": " << r.out;
+    EXPECT_EQ(r.err, "") << args;
+  }
+}
+
+TEST(CliCommands, UnknownCommandSuggestsTheClosest) {
+  struct Case {
+    const char* args;
+    const char* message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"scna", "unknown command 'scna'; did you mean 'scan'?"},
+           {"prob 127.0.0.1", "unknown command 'prob'; did you mean 'probe'?"},
+           {"dmeo", "unknown command 'dmeo'; did you mean 'demo'?"},
+           {"versoin", "unknown command 'versoin'; did you mean 'version'?"},
+           {"frobnicate", "unknown command 'frobnicate'; the commands are probe, scan, demo and version"},
+           {"", "a command is required"},
+       }) {
+    Result r = RunMxsweep(c.args);
+    EXPECT_EQ(r.code, 2) << c.args << ": " << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << ": " << r.err;
+    EXPECT_EQ(r.out, "") << c.args;
   }
 }
 
