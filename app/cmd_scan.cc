@@ -6,6 +6,7 @@
 // signal and progress controls (scan_controls.h), then close the outputs and print the summary.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "app/background_source.h"
 #include "app/commands.h"
 #include "app/engine_setup.h"
+#include "app/resolver_check.h"
 #include "app/scan_controls.h"
 #include "app/scan_input.h"
 #include "app/scan_outputs.h"
@@ -22,6 +24,10 @@
 
 namespace mxsweep::app {
 namespace {
+
+// The resolver check's wait per server: a resolver that takes longer to say anything about the
+// root is unusable for a sweep anyway, and every scan pays this when the resolver is dead.
+constexpr std::chrono::milliseconds kResolverCheckTimeout{2000};
 
 int Refuse(const std::string& message, int exit_code) {
   std::fprintf(stderr, "mxsweep scan: %s\n", message.c_str());
@@ -117,6 +123,10 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
   if (!LoadExcludeList(options.exclude_file, &exclude, &error)) return Refuse(error, kExitUsage);
   std::unique_ptr<ScanInput> input = ScanInput::Open(options.input, input_override, &error, &exit_code);
   if (!input) return Refuse(error, exit_code);
+  // Before the outputs: a sweep whose resolver is not there must leave no file behind.
+  if (!ResolversAnswer(loop, options.common.resolvers, kResolverCheckTimeout, &error)) {
+    return Refuse(error, kExitResolve);
+  }
   std::unique_ptr<ScanOutputs> outputs = ScanOutputs::Open(options, &error, &exit_code);
   if (!outputs) return Refuse(error, exit_code);
   EngineSetup engine;
@@ -184,6 +194,13 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
     background->Stop();
   }
 
+  // Zero domains read is a usage error (issue 15), said once; an empty report would look like
+  // a finished sweep. (An interrupted run has left above; a failed write is its own error.)
+  if (std::string why = source.NoDomainsReason(); !why.empty() && controls->signals() == 0 &&
+                                                  !outputs->failed()) {
+    outputs->Discard();
+    return Refuse(why, kExitUsage);
+  }
   if (!outputs->header_written() && !outputs->failed()) outputs->WriteHeader(source.reader());
   outputs->Close();
   PrintSummary(*sweep, source, *outputs,
