@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "app/background_source.h"
+#include "app/dns_error_window.h"
 #include "app/commands.h"
 #include "app/engine_setup.h"
 #include "app/resolver_check.h"
@@ -163,6 +164,10 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
   }
 
   std::unique_ptr<ScanControls> controls;
+  // Our resolver failing mid-sweep would fill the rest of the CSV with DNS_ERROR rows that are
+  // no finding about the partners: stop instead (issue 15), unless --keep-going.
+  DnsErrorWindow dns_window;
+  bool dns_failing = false;
   auto finished = [&] {
     if (background) background->Stop();
     controls->Close();
@@ -174,6 +179,11 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
       engine.env, *dns, scheduler, config, *sweep_source,
       [&](const DomainResult& result) {
         if (!outputs->WriteDomain(result)) sweep->Stop();
+        bool dns_error = result.verdict.verdict == Verdict::kDnsError;
+        if (dns_window.Add(dns_error) && !options.keep_going && !dns_failing) {
+          dns_failing = true;
+          sweep->Stop();
+        }
       },
       finished);
   if (outputs->has_hosts()) {
@@ -213,6 +223,14 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
     std::_Exit(kExitInterrupted);
   }
   if (outputs->failed()) return kExitError;
+  if (dns_failing) {
+    std::fprintf(stderr,
+                 "mxsweep scan: stopped: %zu of the last %zu domains ended in DNS_ERROR, which points at "
+                 "the resolver, not the partners; check it (or --resolver), then run again with --resume "
+                 "(--keep-going sweeps on regardless)\n",
+                 dns_window.errors(), dns_window.size());
+    return kExitResolve;
+  }
   if (controls->signals() > 0) {
     std::fprintf(stderr, "mxsweep scan: interrupted; run again with --resume to finish the list\n");
     return kExitInterrupted;

@@ -306,6 +306,30 @@ TEST(CliScan, InputWithoutDomainsIsAUsageError) {
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
+// Issue 15: when most recent domains end in DNS_ERROR the resolver is failing, not the
+// partners: the sweep stops with the resume hint rather than fill the CSV with DNS_ERROR rows.
+TEST(CliScan, SweepStopsWhenMostRecentDomainsFailDns) {
+  constexpr int kDomains = 400;
+  BackgroundWorld world([](sim::DemoWorld& w) {
+    for (int i = 0; i < kDomains; i++) w.zone().SetFault("f" + std::to_string(i) + ".demo", sim::DnsFault::kServFail);
+  });
+  std::string list;
+  for (int i = 0; i < kDomains; i++) list += "f" + std::to_string(i) + ".demo\n";
+  auto rows = [](const std::string& csv) {
+    return static_cast<int>(std::count(csv.begin(), csv.end(), '\n')) - 1;  // less the header
+  };
+  std::string args = "scan - -o - --max-domains-in-flight 10 " + world.ScanArgs();
+  Result r = RunMxsweep(args, list);
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_NE(r.err.find("DNS_ERROR"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--resume"), std::string::npos) << r.err;
+  EXPECT_GE(rows(r.out), 200);
+  EXPECT_LT(rows(r.out), kDomains) << "stopped early";
+  r = RunMxsweep(args + " --keep-going", list);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(rows(r.out), kDomains);
+}
+
 TEST(CliScan, ZeroDomainsInFlightIsAUsageError) {
   Result r = RunMxsweep("scan - -o - --max-domains-in-flight 0", "example.com\n");
   EXPECT_EQ(r.code, 2) << r.err;
