@@ -174,7 +174,10 @@ std::string NotAListReason(std::string_view line, size_t line_no) {
     return "looks like a ';'-separated CSV (" + where +
            "); mxsweep reads ','-separated CSV only: save the list with ',' as the separator";
   }
-  if (line.find(',') != std::string_view::npos || line.find(';') != std::string_view::npos) {
+  // Column names, not a mistyped domain ("example.com," must not cost the rest of a good list):
+  // no dot anywhere.
+  if ((line.find(',') != std::string_view::npos || line.find(';') != std::string_view::npos) &&
+      line.find('.') == std::string_view::npos) {
     return where + " is neither a domain nor a CSV header with a `domain` column; a CSV list " +
            "needs a ','-separated header row that names its `domain` column";
   }

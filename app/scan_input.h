@@ -86,8 +86,8 @@ class HeaderOnFirstPull : public DomainSource {
 };
 
 // NotAListReason says why |line|, the line that decided the input's form and is no domain,
-// shows the whole input is not a domain list (a ';'-separated CSV, a CSV without a `domain`
-// column), or returns "" when it may be one bad line among good ones.
+// shows the whole input is not a domain list (a ';'-separated CSV; a ','- or ';'-separated row
+// of column names, none `domain`), or returns "" when it may be one bad line among good ones.
 std::string NotAListReason(std::string_view line, size_t line_no);
 
 // CarriedColumns lists the input's CSV columns other than `domain`, in header order.

@@ -299,6 +299,10 @@ TEST(CliScan, InputWithoutDomainsIsAUsageError) {
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << c.name << ": one message: " << r.err;
     EXPECT_FALSE(std::ifstream(out).good()) << c.name << ": no output file";
   }
+  // A mistyped first line with a comma is one bad line, not a reason to drop a good list.
+  Result good = RunMxsweep("scan - -o - " + world.ScanArgs(), "modern.demo,\noldbox.demo\n");
+  EXPECT_EQ(good.code, 0) << good.err;
+  EXPECT_NE(good.out.find("oldbox.demo,LEGACY_ONLY"), std::string::npos) << good.out;
   // From stdin too, where nothing is known before reading.
   Result r = RunMxsweep("scan - -o - " + world.ScanArgs(), "domain;owner\nexample.com;Alice\n");
   EXPECT_EQ(r.code, 2) << r.err;
