@@ -6,14 +6,17 @@
 // signal and progress controls (scan_controls.h), then close the outputs and print the summary.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
 
 #include "app/background_source.h"
+#include "app/dns_error_window.h"
 #include "app/commands.h"
 #include "app/engine_setup.h"
+#include "app/resolver_check.h"
 #include "app/scan_controls.h"
 #include "app/scan_input.h"
 #include "app/scan_outputs.h"
@@ -22,6 +25,10 @@
 
 namespace mxsweep::app {
 namespace {
+
+// The resolver check's wait per server: a resolver that takes longer to say anything about the
+// root is unusable for a sweep anyway, and every scan pays this when the resolver is dead.
+constexpr std::chrono::milliseconds kResolverCheckTimeout{2000};
 
 int Refuse(const std::string& message, int exit_code) {
   std::fprintf(stderr, "mxsweep scan: %s\n", message.c_str());
@@ -118,6 +125,10 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
   if (!LoadExcludeList(options.exclude_file, &exclude, &error)) return Refuse(error, kExitUsage);
   std::unique_ptr<ScanInput> input = ScanInput::Open(options.input, input_override, &error, &exit_code);
   if (!input) return Refuse(error, exit_code);
+  // Before the outputs: a sweep whose resolver is not there must leave no file behind.
+  if (!ResolversAnswer(loop, options.common.resolvers, kResolverCheckTimeout, &error)) {
+    return Refuse(error, kExitResolve);
+  }
   std::unique_ptr<ScanOutputs> outputs = ScanOutputs::Open(options, &error, &exit_code);
   if (!outputs) return Refuse(error, exit_code);
   EngineSetup engine;
@@ -154,6 +165,10 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
   }
 
   std::unique_ptr<ScanControls> controls;
+  // Our resolver failing mid-sweep would fill the rest of the CSV with DNS_ERROR rows that are
+  // no finding about the partners: stop instead (issue 15), unless --keep-going.
+  DnsErrorWindow dns_window;
+  bool dns_failing = false;
   auto finished = [&] {
     if (background) background->Stop();
     controls->Close();
@@ -165,6 +180,11 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
       engine.env, *dns, scheduler, config, *sweep_source,
       [&](const DomainResult& result) {
         if (!outputs->WriteDomain(result)) sweep->Stop();
+        bool dns_error = result.verdict.verdict == Verdict::kDnsError;
+        if (dns_window.Add(dns_error) && !options.keep_going && !dns_failing) {
+          dns_failing = true;
+          sweep->Stop();
+        }
       },
       finished);
   if (outputs->has_hosts()) {
@@ -185,6 +205,13 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
     background->Stop();
   }
 
+  // Zero domains read is a usage error (issue 15), said once; an empty report would look like
+  // a finished sweep. (An interrupted run has left above; a failed write is its own error.)
+  if (std::string why = source.NoDomainsReason(); !why.empty() && controls->signals() == 0 &&
+                                                  !outputs->failed()) {
+    outputs->Discard();
+    return Refuse(why, kExitUsage);
+  }
   if (!outputs->header_written() && !outputs->failed()) outputs->WriteHeader(source.reader());
   outputs->Close();
   PrintSummary(*sweep, source, *outputs,
@@ -197,6 +224,14 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
     std::_Exit(kExitInterrupted);
   }
   if (outputs->failed()) return kExitError;
+  if (dns_failing) {
+    std::fprintf(stderr,
+                 "mxsweep scan: stopped: %zu of the last %zu domains ended in DNS_ERROR, which points at "
+                 "the resolver, not the partners; check it (or --resolver), then run again with --resume "
+                 "(--keep-going sweeps on regardless)\n",
+                 dns_window.errors(), dns_window.size());
+    return kExitResolve;
+  }
   if (controls->signals() > 0) {
     std::fprintf(stderr, "mxsweep scan: interrupted; run again with --resume to finish the list\n");
     return kExitInterrupted;

@@ -149,6 +149,8 @@ int main(int argc, char** argv) {
   scan_cmd->add_flag("--resume", scan.resume,
                      "continue an interrupted sweep: skip the domains the output CSV already holds and append")
       ->excludes(force_flag);
+  scan_cmd->add_flag("--keep-going", scan.keep_going,
+                     "sweep on even when more than half of the last 200 domains end in DNS_ERROR");
   scan_cmd->add_option("--max-domains-in-flight", scan.max_domains_in_flight,
                        "domains between lookup and verdict at once (bounds memory)")
       ->capture_default_str();

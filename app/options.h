@@ -74,6 +74,7 @@ struct ScanOptions {
   std::string exclude_file;
   bool force = false;         // overwrite existing output files
   bool resume = false;        // skip domains already in the output CSV, append to the outputs
+  bool keep_going = false;    // sweep on even when most recent domains end in DNS_ERROR
   int64_t max_domains_in_flight = 20000;  // as given; CheckScanOptions checks the range
   std::vector<std::string> allowed_ranges;  // set by the demo only (SweepConfig)
 };

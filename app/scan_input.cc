@@ -32,7 +32,20 @@ std::unique_ptr<ScanInput> ScanInput::Open(const std::string& path, std::istream
     input->fd_ = fd;
   }
   struct stat st;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+  bool stat_ok = fstat(fd, &st) == 0;
+  // Zero domains is a usage error (issue 15): said here when the file shows it up front.
+  const std::string name = path == "-" ? "standard input" : path;
+  if (stat_ok && S_ISDIR(st.st_mode)) {
+    *error = name + " is a directory; scan reads a file of domains, one per line, or a CSV";
+    *exit_code = kExitUsage;
+    return nullptr;
+  }
+  if (stat_ok && S_ISREG(st.st_mode) && st.st_size == 0) {
+    *error = name + " is empty: no domains to sweep";
+    *exit_code = kExitUsage;
+    return nullptr;
+  }
+  if (stat_ok && S_ISREG(st.st_mode)) {
     if (path == "-") {
       input->in_ = &std::cin;
       return input;
@@ -68,6 +81,12 @@ bool ReaderSource::Next(DomainEntry* out) {
     InputError error;
     DomainReader::Result r = reader_.Next(out, &error);
     if (r == DomainReader::Result::kError) {
+      if (reader_.entries() == 0 && !reader_.csv_mode() && error.line == reader_.form_line_no()) {
+        // The line that decides the form is no domain and no CSV header: every line after it
+        // would fail the same way, one message each. Say why once, and read no further.
+        refusal_ = NotAListReason(reader_.form_line(), reader_.form_line_no());
+        if (!refusal_.empty()) return false;
+      }
       std::fprintf(stderr, "mxsweep scan: %s:%s\n", name_.c_str(), FormatInputError(error).c_str());
       continue;
     }
@@ -83,6 +102,18 @@ bool ReaderSource::Next(DomainEntry* out) {
     }
     return r == DomainReader::Result::kEntry;
   }
+}
+
+std::string ReaderSource::NoDomainsReason() const {
+  const std::string name = name_ == "-" ? "standard input" : name_;
+  if (!refusal_.empty()) return name + ": " + refusal_;
+  if (reader_.entries() != 0) return "";
+  if (reader_.errors() != 0) {
+    return name + ": no line holds a usable domain (" + std::to_string(reader_.errors()) +
+           " bad lines, reported above)";
+  }
+  if (reader_.lines_read() == 0) return name + ": empty, no domains to sweep";
+  return name + ": no domains, only blank lines and comments";
 }
 
 bool HeaderOnFirstPull::Next(DomainEntry* out) {
@@ -102,6 +133,55 @@ void HeaderOnFirstPull::RunFirst() {
   auto first = std::move(on_first_);
   on_first_ = nullptr;
   first();
+}
+
+namespace {
+
+bool HasFieldNamedDomain(std::string_view line, char separator) {
+  size_t start = 0;
+  for (;;) {
+    size_t end = line.find(separator, start);
+    std::string_view field = line.substr(start, end == std::string_view::npos ? end : end - start);
+    while (!field.empty() && (field.front() == ' ' || field.front() == '\t' || field.front() == '"')) {
+      field.remove_prefix(1);
+    }
+    while (!field.empty() && (field.back() == ' ' || field.back() == '\t' || field.back() == '"')) {
+      field.remove_suffix(1);
+    }
+    if (LowerAscii(field) == "domain") return true;
+    if (end == std::string_view::npos) return false;
+    start = end + 1;
+  }
+}
+
+// Excerpt quotes the start of |line| with control bytes replaced: it reaches a terminal.
+std::string Excerpt(std::string_view line) {
+  constexpr size_t kExcerptBytes = 80;  // enough to recognise the line in the file
+  std::string out = "\"";
+  for (char c : line.substr(0, kExcerptBytes)) {
+    unsigned char u = static_cast<unsigned char>(c);
+    out.push_back(u < 0x20 || u == 0x7f ? '?' : c);
+  }
+  if (line.size() > kExcerptBytes) out += "...";
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string NotAListReason(std::string_view line, size_t line_no) {
+  std::string where = "line " + std::to_string(line_no) + " " + Excerpt(line);
+  if (line.find(';') != std::string_view::npos && HasFieldNamedDomain(line, ';')) {
+    return "looks like a ';'-separated CSV (" + where +
+           "); mxsweep reads ','-separated CSV only: save the list with ',' as the separator";
+  }
+  // Column names, not a mistyped domain ("example.com," must not cost the rest of a good list):
+  // no dot anywhere.
+  if ((line.find(',') != std::string_view::npos || line.find(';') != std::string_view::npos) &&
+      line.find('.') == std::string_view::npos) {
+    return where + " is neither a domain nor a CSV header with a `domain` column; a CSV list " +
+           "needs a ','-separated header row that names its `domain` column";
+  }
+  return "";
 }
 
 std::vector<std::string> CarriedColumns(const DomainReader& reader) {

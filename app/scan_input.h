@@ -7,6 +7,7 @@
 #include <istream>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -55,6 +56,9 @@ class ReaderSource : public DomainSource {
   bool Next(DomainEntry* out) override;
   const DomainReader& reader() const { return reader_; }
   size_t resumed() const { return resumed_; }
+  // NoDomainsReason says, as one message naming the input, why the input yielded no domain at
+  // all (a usage error), or is empty when it yielded some. Call it once reading has ended.
+  std::string NoDomainsReason() const;
 
  private:
   DomainReader reader_;
@@ -62,6 +66,7 @@ class ReaderSource : public DomainSource {
   std::function<void(const DomainReader&)> on_first_;
   const std::unordered_set<std::string>* already_done_;
   size_t resumed_ = 0;
+  std::string refusal_;  // set when the first line showed the input is not a domain list
 };
 
 // HeaderOnFirstPull runs |on_first| on the loop the first time |inner| yields an entry or its
@@ -79,6 +84,11 @@ class HeaderOnFirstPull : public DomainSource {
   DomainSource& inner_;
   std::function<void()> on_first_;
 };
+
+// NotAListReason says why |line|, the line that decided the input's form and is no domain,
+// shows the whole input is not a domain list (a ';'-separated CSV; a ','- or ';'-separated row
+// of column names, none `domain`), or returns "" when it may be one bad line among good ones.
+std::string NotAListReason(std::string_view line, size_t line_no);
 
 // CarriedColumns lists the input's CSV columns other than `domain`, in header order.
 std::vector<std::string> CarriedColumns(const DomainReader& reader);

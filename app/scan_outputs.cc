@@ -12,6 +12,7 @@ std::unique_ptr<ScanOutputs> ScanOutputs::Open(const ScanOptions& options, std::
                                                int* exit_code) {
   std::unique_ptr<ScanOutputs> out(new ScanOutputs());
   out->csv_path_ = options.output;
+  out->hosts_path_ = options.hosts;
   *exit_code = kExitError;
   if (options.resume) {
     if (options.output == "-") {
@@ -117,6 +118,15 @@ bool ScanOutputs::Close() {
     return false;
   }
   return true;
+}
+
+void ScanOutputs::Discard() {
+  output::SinkError ignored;  // the files go: what closing them says no longer matters
+  csv_->Close(&ignored);
+  if (hosts_) hosts_->Close(&ignored);
+  if (resuming_) return;
+  if (csv_path_ != "-") std::remove(csv_path_.c_str());
+  if (hosts_ && hosts_path_ != "-") std::remove(hosts_path_.c_str());
 }
 
 }  // namespace mxsweep::app

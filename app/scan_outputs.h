@@ -46,6 +46,9 @@ class ScanOutputs {
   bool WriteAddress(const AddressFacts& facts, const std::vector<std::string>& domains);
   // Close flushes and closes both files.
   bool Close();
+  // Discard closes both files and removes them, unless they are stdout or were continued
+  // (--resume): a run that swept nothing leaves nothing that a rerun would need --force for.
+  void Discard();
 
   const RowCounts& rows() const { return rows_; }
   bool header_written() const { return header_written_; }
@@ -57,6 +60,7 @@ class ScanOutputs {
   bool Fail(const std::string& message, const char* consequence);
 
   std::string csv_path_;
+  std::string hosts_path_;
   bool resuming_ = false;
   output::CsvResumeState resume_;
   std::unique_ptr<output::FileSink> csv_;

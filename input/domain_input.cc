@@ -45,6 +45,8 @@ bool DomainReader::DetectForm(std::string_view line) {
   std::string_view text = Trim(line);
   if (text.empty() || text.front() == '#') return false;  // not decided yet
   form_known_ = true;
+  form_line_ = std::string(text);
+  form_line_no_ = line_no_;
   std::vector<std::string> fields;
   std::string message;
   bool header = false;

@@ -107,6 +107,10 @@ class DomainReader {
   size_t errors() const { return errors_; }
   size_t duplicates() const { return duplicates_; }
   size_t lines_read() const { return line_no_; }
+  // form_line is the line that decided the form (trimmed), and form_line_no its number; empty
+  // and 0 until then. The caller uses it to say why a list yields no domain at all.
+  const std::string& form_line() const { return form_line_; }
+  size_t form_line_no() const { return form_line_no_; }
 
  private:
   // ReadLine reads one physical line without its terminator. It returns false at the end of
@@ -132,6 +136,8 @@ class DomainReader {
   bool csv_mode_ = false;
   std::vector<std::string> header_;
   size_t domain_column_ = 0;
+  std::string form_line_;
+  size_t form_line_no_ = 0;
   size_t line_no_ = 0;
   size_t entries_ = 0;
   size_t errors_ = 0;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -253,6 +254,88 @@ TEST(CliScan, UnreadableInputIsAUsageError) {
   Result r = RunMxsweep("scan /nonexistent/list.txt -o -");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("/nonexistent/list.txt"), std::string::npos);
+}
+
+// Issue 15: a resolver that does not answer once gave a "finished" report with every partner
+// DNS_ERROR in no time. Now nothing is swept and no file is made.
+TEST(CliScan, ResolverThatDoesNotAnswerIsRefusedBeforeAnyOutput) {
+  std::string dir = MakeTempDir();
+  std::string out = dir + "/out.csv";
+  Result r = RunMxsweep("scan - -o " + out + " --resolver 127.0.0.9:5399", "example.com\nexample.org\n");
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_NE(r.err.find("127.0.0.9:5399"), std::string::npos) << "names the resolver: " << r.err;
+  EXPECT_NE(r.err.find("no DNS resolver answers"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::ifstream(out).good()) << "no output file";
+  r = RunMxsweep("scan - -o - --resolver 127.0.0.9:5399", "example.com\n");
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_EQ(r.out, "") << "no rows, not even a header";
+}
+
+// Issue 15: an input with no usable domain is a usage error with one message saying why, and
+// leaves no output file behind.
+TEST(CliScan, InputWithoutDomainsIsAUsageError) {
+  BackgroundWorld world;
+  std::string dir = MakeTempDir();
+  struct Case {
+    const char* name;
+    const char* text;  // nullptr: the input is a directory
+    const char* says;
+  };
+  const Case cases[] = {
+      {"empty", "", "is empty"},
+      {"comments", "# partners\n\n   \n# none yet\n", "only blank lines and comments"},
+      {"no-domain-column", "name,owner\nexample.com,Alice\nexample.org,Bob\n", "`domain` column"},
+      {"semicolons", "domain;owner\nexample.com;Alice\nexample.org;Bob\n", "';'-separated CSV"},
+      {"dir", nullptr, "is a directory"},
+  };
+  for (const Case& c : cases) {
+    std::string list = dir + "/" + c.name;
+    if (c.text) {
+      std::ofstream(list) << c.text;
+    } else {
+      mkdir(list.c_str(), 0700);
+    }
+    std::string out = list + ".csv";
+    Result r = RunMxsweep("scan " + list + " -o " + out + " " + world.ScanArgs());
+    EXPECT_EQ(r.code, 2) << c.name << ": " << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << c.name << ": " << r.err;
+    EXPECT_NE(r.err.find(list), std::string::npos) << c.name << ": names the input: " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << c.name << ": one message: " << r.err;
+    EXPECT_FALSE(std::ifstream(out).good()) << c.name << ": no output file";
+  }
+  // A mistyped first line with a comma is one bad line, not a reason to drop a good list.
+  Result good = RunMxsweep("scan - -o - " + world.ScanArgs(), "modern.demo,\noldbox.demo\n");
+  EXPECT_EQ(good.code, 0) << good.err;
+  EXPECT_NE(good.out.find("oldbox.demo,LEGACY_ONLY"), std::string::npos) << good.out;
+  // From stdin too, where nothing is known before reading.
+  Result r = RunMxsweep("scan - -o - " + world.ScanArgs(), "domain;owner\nexample.com;Alice\n");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("';'-separated CSV"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+// Issue 15: when most recent domains end in DNS_ERROR the resolver is failing, not the
+// partners: the sweep stops with the resume hint rather than fill the CSV with DNS_ERROR rows.
+TEST(CliScan, SweepStopsWhenMostRecentDomainsFailDns) {
+  constexpr int kDomains = 400;
+  BackgroundWorld world([](sim::DemoWorld& w) {
+    for (int i = 0; i < kDomains; i++) w.zone().SetFault("f" + std::to_string(i) + ".demo", sim::DnsFault::kServFail);
+  });
+  std::string list;
+  for (int i = 0; i < kDomains; i++) list += "f" + std::to_string(i) + ".demo\n";
+  auto rows = [](const std::string& csv) {
+    return static_cast<int>(std::count(csv.begin(), csv.end(), '\n')) - 1;  // less the header
+  };
+  std::string args = "scan - -o - --max-domains-in-flight 10 " + world.ScanArgs();
+  Result r = RunMxsweep(args, list);
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_NE(r.err.find("DNS_ERROR"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--resume"), std::string::npos) << r.err;
+  EXPECT_GE(rows(r.out), 200);
+  EXPECT_LT(rows(r.out), kDomains) << "stopped early";
+  r = RunMxsweep(args + " --keep-going", list);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(rows(r.out), kDomains);
 }
 
 TEST(CliScan, ZeroDomainsInFlightIsAUsageError) {
