@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <sstream>
 
 #include "app/loop_util.h"
@@ -20,6 +21,23 @@ int RunDemo(DemoOptions& demo) {
     std::fprintf(stderr, "mxsweep demo: %s\n", error.c_str());
     return kExitError;
   }
+  // The world's servers live on the loop: every way out closes them and lets the loop finish
+  // their close callbacks before the world and the loop are destroyed (a scan refused early,
+  // say for an output path that cannot be written, never gets to its after-sweep hook).
+  bool world_closed = false;
+  auto close_world = [&] {
+    if (world_closed) return;
+    world_closed = true;
+    world->Close(nullptr);
+  };
+  struct Finally {
+    std::function<void()> run;
+    ~Finally() { run(); }
+  } finish_world{[&] {
+    if (world_closed) return;
+    close_world();
+    uv_run(loop.get(), UV_RUN_DEFAULT);
+  }};
   std::fprintf(stderr,
                "mxsweep demo: %zu domains served by a DNS server on %s and %zu simulated mail "
                "servers on 127.53.1.x port %u\n",
@@ -50,7 +68,7 @@ int RunDemo(DemoOptions& demo) {
   scan.common.tempfail_backoff = 0.5;
 
   std::istringstream input(world->DomainList());
-  int rc = RunScan(scan, loop.get(), &input, [&world] { world->Close(nullptr); });
+  int rc = RunScan(scan, loop.get(), &input, close_world);
   unlink(ca_path);
   if (rc == kExitOk && demo.output != "-") {
     std::fprintf(stderr, "mxsweep demo: wrote %s (the 'expected' column is the verdict DESIGN.md's table gives)\n",

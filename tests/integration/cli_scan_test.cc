@@ -425,6 +425,15 @@ TEST(CliDemo, WritesEveryVerdict) {
   }
 }
 
+// A demo whose scan is refused before the sweep (an output path that cannot be written) still
+// closes its simulated servers: an I/O error, not an abort in libuv.
+TEST(CliDemo, UnwritableOutputIsAnErrorNotACrash) {
+  Result r = RunMxsweep("demo -o /nonexistent-mxsweep-dir/demo.csv");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("cannot open"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("Assertion"), std::string::npos) << r.err;
+}
+
 // Issue 16: what the resolver cut or ignored is said in error_detail, even beside an OK.
 TEST(CliScan, MxCapAndNullMxBesideARealMxAreNotedInErrorDetail) {
   BackgroundWorld world([](sim::DemoWorld& w) {
