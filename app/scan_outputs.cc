@@ -1,12 +1,51 @@
 #include "app/scan_outputs.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "app/scan_input.h"
 #include "output/domain_report.h"
 #include "output/host_report.h"
 
 namespace mxsweep::app {
+namespace {
+
+// CheckOutputPath finds what opening |path| would refuse, without creating anything: an
+// existing file without --force or --resume (a usage error, exit 2), a directory, or a folder
+// that cannot be written into (exit 1).
+bool CheckOutputPath(const std::string& path, const output::FileSinkOptions& options,
+                     std::string* error, int* exit_code) {
+  if (path.empty() || path == "-") return true;
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      *error = path + ": is a directory";
+      *exit_code = kExitUsage;
+      return false;
+    }
+    if (!options.force && !options.append && S_ISREG(st.st_mode)) {
+      *error = path + ": already exists; refusing to overwrite it (use --force to replace it or "
+                      "--resume to append)";
+      *exit_code = kExitUsage;
+      return false;
+    }
+    return true;
+  }
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  if (access(dir.c_str(), W_OK) != 0) {
+    *error = path + ": cannot open for writing: " + std::strerror(errno);
+    *exit_code = kExitError;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 std::unique_ptr<ScanOutputs> ScanOutputs::Open(const ScanOptions& options, std::string* error,
                                                int* exit_code) {
@@ -41,15 +80,22 @@ std::unique_ptr<ScanOutputs> ScanOutputs::Open(const ScanOptions& options, std::
   output::FileSinkOptions sink_options;
   sink_options.force = options.force;
   sink_options.append = options.resume;
+  // Every path is checked before any file is made: a bad --hosts path must not leave an empty
+  // -o file behind that the next run then refuses to overwrite.
+  for (const std::string& path : {options.output, options.hosts}) {
+    if (!CheckOutputPath(path, sink_options, error, exit_code)) return nullptr;
+  }
   out->csv_ = output::FileSink::Open(options.output, sink_options, &sink_error);
   if (!out->csv_) {
     *error = sink_error.message;
+    if (sink_error.code == EEXIST) *exit_code = kExitUsage;
     return nullptr;
   }
   if (!options.hosts.empty()) {
     out->hosts_ = output::FileSink::Open(options.hosts, sink_options, &sink_error);
     if (!out->hosts_) {
       *error = sink_error.message;
+      if (sink_error.code == EEXIST) *exit_code = kExitUsage;
       return nullptr;
     }
   }

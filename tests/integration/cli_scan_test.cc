@@ -227,7 +227,8 @@ TEST(CliScan, RefusesToOverwriteWithoutForce) {
   std::string out = dir + "/partners.csv";
   std::ofstream(out) << "precious\n";
   Result r = RunMxsweep("scan - -o " + out + " " + world.ScanArgs(), "modern.demo\n");
-  EXPECT_NE(r.code, 0);
+  EXPECT_EQ(r.code, 2) << "a refused overwrite is a usage error, not an I/O error: " << r.err;
+  EXPECT_NE(r.err.find("refusing to overwrite"), std::string::npos) << r.err;
   std::stringstream kept;
   kept << std::ifstream(out).rdbuf();
   EXPECT_EQ(kept.str(), "precious\n");
@@ -462,6 +463,24 @@ TEST(CliScan, MxCapAndNullMxBesideARealMxAreNotedInErrorDetail) {
   EXPECT_NE(wide.find("33 MX hosts, only the 32 most preferred kept"), std::string::npos) << wide;
   EXPECT_EQ(nullplus.rfind("nullplus.demo,OK,", 0), 0u) << r.out;
   EXPECT_NE(nullplus.find("null MX ignored"), std::string::npos) << nullplus;
+}
+
+// Issue 15: every output path is checked before any file is made — a bad --hosts path leaves no
+// empty -o file behind (which the next run would refuse to overwrite), and an existing --hosts
+// file stops the run before the CSV is created.
+TEST(CliScan, OutputPathsAreCheckedBeforeAnyFileIsCreated) {
+  BackgroundWorld world;
+  std::string dir = MakeTempDir();
+  std::string out = dir + "/out.csv";
+  Result r = RunMxsweep("scan - -o " + out + " --hosts /nonexistent-mxsweep-dir/h.jsonl " + world.ScanArgs(),
+                        "modern.demo\n");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("/nonexistent-mxsweep-dir/h.jsonl"), std::string::npos) << r.err;
+  EXPECT_NE(access(out.c_str(), F_OK), 0) << "no empty CSV left behind";
+  std::ofstream(dir + "/hosts.jsonl") << "{}\n";
+  r = RunMxsweep("scan - -o " + out + " --hosts " + dir + "/hosts.jsonl " + world.ScanArgs(), "modern.demo\n");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(access(out.c_str(), F_OK), 0) << "the CSV is not created when --hosts is refused";
 }
 
 // Issue 7, part 5: a full disk or an unwritable path is a clear error (exit 1) that stops the

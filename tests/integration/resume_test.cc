@@ -214,9 +214,9 @@ TEST(Resume, SweepKilledWithSigkillResumesWithoutLossOrDuplicates) {
   std::ofstream(out, std::ios::app) << "d0.resume.test,OK,\"half a ro";
   std::ofstream(hosts, std::ios::app) << "{\"host\":\"torn";
 
-  // Without --resume (or --force) the file is never overwritten.
+  // Without --resume (or --force) the file is never overwritten: a usage error (exit 2).
   pid = Spawn(args, dir);
-  EXPECT_EQ(WaitExit(pid, milliseconds(10000)), 1);
+  EXPECT_EQ(WaitExit(pid, milliseconds(10000)), 2);
   EXPECT_EQ(Slurp(out).substr(0, first.size()), first);
 
   args.push_back("--resume");
