@@ -91,6 +91,17 @@ TEST_F(CliProbe, AFullOutputIsAnError) {
   EXPECT_NE(text.find("cannot write the results"), std::string::npos) << text;
 }
 
+// Issue 15: HOST:PORT is accepted (it was refused), and a bad port in it is a usage error.
+TEST_F(CliProbe, HostColonPortPicksThePort) {
+  CommandResult r = Mxsweep("probe " + address_ + ":" + port_ +
+                            " --allow-private --per-address-gap 0.05 --json --versions TLS1.0");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"port\":" + port_), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"accepted_versions\":[\"TLS1.0\"]"), std::string::npos) << r.out;
+  EXPECT_EQ(Mxsweep("probe " + address_ + ":70000 --allow-private").exit_code, 2);
+  EXPECT_EQ(Mxsweep("probe " + address_ + ":smtp --allow-private").exit_code, 2);
+}
+
 TEST_F(CliProbe, TableByDefault) {
   CommandResult r = Mxsweep("probe " + address_ + " --port " + port_ + " --allow-private --per-address-gap 0.05");
   ASSERT_EQ(r.exit_code, 0) << r.out;
