@@ -1,6 +1,5 @@
 // cmd_probe.cc: `mxsweep probe HOST...` — every probe against every address of a few mail
 // servers, all at once on one loop (the politeness rules still hold per address).
-#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -10,50 +9,12 @@
 #include "app/commands.h"
 #include "app/engine_setup.h"
 #include "app/loop_util.h"
+#include "base/host_port.h"
 #include "output/host_report.h"
 #include "scanner/engine/address_prober.h"
 #include "scanner/engine/scheduler.h"
 
 namespace mxsweep::app {
-namespace {
-
-// SplitHostPort reads HOST, HOST:PORT, [IPv6] or [IPv6]:PORT; a bare IPv6 address (more than
-// one ':') is a host without a port. |*port| keeps |default_port| when none is given. It returns
-// false with |*error| for a port outside 1-65535 or a malformed bracket.
-bool SplitHostPort(const std::string& arg, uint16_t default_port, std::string* host, uint16_t* port,
-                   std::string* error) {
-  *host = arg;
-  *port = default_port;
-  std::string port_text;
-  if (!arg.empty() && arg.front() == '[') {
-    size_t close = arg.find(']');
-    if (close == std::string::npos || (close + 1 < arg.size() && arg[close + 1] != ':')) {
-      *error = "'" + arg + "': use [IPv6]:PORT";
-      return false;
-    }
-    *host = arg.substr(1, close - 1);
-    if (close + 1 < arg.size()) port_text = arg.substr(close + 2);
-    else return true;
-  } else if (std::count(arg.begin(), arg.end(), ':') == 1) {
-    size_t colon = arg.find(':');
-    *host = arg.substr(0, colon);
-    port_text = arg.substr(colon + 1);
-  } else {
-    return true;
-  }
-  long value = 0;
-  bool digits = !port_text.empty() && port_text.size() <= 5 &&
-                port_text.find_first_not_of("0123456789") == std::string::npos;
-  if (digits) value = std::stol(port_text);
-  if (!digits || value < 1 || value > 65535) {
-    *error = "'" + arg + "': the port must be between 1 and 65535";
-    return false;
-  }
-  *port = static_cast<uint16_t>(value);
-  return true;
-}
-
-}  // namespace
 
 int RunProbe(ProbeOptions& options) {
   std::string error;
@@ -77,12 +38,18 @@ int RunProbe(ProbeOptions& options) {
   int failure = kExitOk;
   for (const std::string& arg : options.hosts) {
     // HOST:PORT probes that port for this host; --port is the default for the others.
-    std::string host;
-    uint16_t port = common.target_port;
-    if (!SplitHostPort(arg, common.target_port, &host, &port, &error)) {
-      std::fprintf(stderr, "mxsweep probe: %s\n", error.c_str());
-      return kExitUsage;
+    HostPort named;
+    switch (SplitHostPort(arg, &named)) {
+      case HostPortError::kNone: break;
+      case HostPortError::kBracket:
+        std::fprintf(stderr, "mxsweep probe: '%s': use [IPv6]:PORT\n", arg.c_str());
+        return kExitUsage;
+      case HostPortError::kPort:
+        std::fprintf(stderr, "mxsweep probe: '%s': the port must be between 1 and 65535\n", arg.c_str());
+        return kExitUsage;
     }
+    const std::string& host = named.host;
+    uint16_t port = named.port.value_or(common.target_port);
     HostLookupResult lookup = LookupHost(loop.get(), host, common, &error);
     if (!lookup.ok) {
       std::fprintf(stderr, "mxsweep probe: %s\n", error.c_str());

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "base/ip_address.h"
+#include "base/host_port.h"
 #include "tls/tls_version.h"
 
 namespace mxsweep::app {
@@ -28,40 +29,16 @@ bool ToMillis(double seconds, const char* name, std::chrono::milliseconds* out, 
 // any process's open-file limit. Below it, the process's own limit caps --concurrency with a notice.
 constexpr int64_t kMaxConcurrency = 1 << 20;
 
-// CheckPortText checks the decimal port of a --resolver entry.
-bool CheckPortText(const std::string& entry, const std::string& text, std::string* error) {
-  bool digits = !text.empty() && text.size() <= 6;
-  for (char c : text) digits = digits && c >= '0' && c <= '9';
-  if (!digits || std::stol(text) < 1 || std::stol(text) > 65535) {
+// CheckResolver accepts IP, IPv4:PORT, [IPv6] and [IPv6]:PORT, as c-ares reads them.
+bool CheckResolver(const std::string& entry, std::string* error) {
+  HostPort server;
+  HostPortError split = SplitHostPort(entry, &server);
+  IpAddress address;
+  if (split == HostPortError::kPort && IpAddress::Parse(server.host, &address)) {
     *error = "--resolver " + entry + ": the port must be between 1 and 65535";
     return false;
   }
-  return true;
-}
-
-// CheckResolver accepts IP, IPv4:PORT, [IPv6] and [IPv6]:PORT, as c-ares reads them.
-bool CheckResolver(const std::string& entry, std::string* error) {
-  IpAddress address;
-  std::string host = entry, port;
-  if (!entry.empty() && entry.front() == '[') {
-    size_t close = entry.find(']');
-    if (close == std::string::npos || (close + 1 < entry.size() && entry[close + 1] != ':')) {
-      host.clear();
-    } else {
-      host = entry.substr(1, close - 1);
-      if (close + 1 < entry.size()) port = entry.substr(close + 2);
-      if (close + 1 < entry.size() && !CheckPortText(entry, port, error)) return false;
-    }
-  } else if (!IpAddress::Parse(entry, &address)) {
-    size_t colon = entry.rfind(':');
-    if (colon != std::string::npos && entry.find(':') == colon) {
-      host = entry.substr(0, colon);
-      if (IpAddress::Parse(host, &address) && !CheckPortText(entry, entry.substr(colon + 1), error)) {
-        return false;
-      }
-    }
-  }
-  if (!IpAddress::Parse(host, &address)) {
+  if (split != HostPortError::kNone || !IpAddress::Parse(server.host, &address)) {
     *error = "--resolver " + entry + ": not an IP address (use IP, IP:PORT or [IPv6]:PORT)";
     return false;
   }

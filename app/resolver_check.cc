@@ -9,6 +9,7 @@
 #include <cstring>
 #include <random>
 
+#include "base/host_port.h"
 #include "base/ip_address.h"
 // The ARES_* statuses come with ares_loop.h (only the glue names c-ares headers itself).
 #include "resolver/ares_loop.h"
@@ -18,35 +19,19 @@ namespace {
 
 constexpr uint16_t kTypeNs = 2;
 
-// ParseServer reads IP, IPv4:PORT, [IPv6] or [IPv6]:PORT (already checked by Validate).
-bool ParseServer(const std::string& entry, IpAddress* ip, uint16_t* port) {
-  *port = 53;
-  std::string host = entry;
-  if (!host.empty() && host.front() == '[') {
-    size_t close = host.find(']');
-    if (close == std::string::npos) return false;
-    if (close + 1 < host.size() && host[close + 1] == ':') *port = static_cast<uint16_t>(std::stoi(host.substr(close + 2)));
-    host = host.substr(1, close - 1);
-  } else if (std::count(host.begin(), host.end(), ':') == 1) {
-    size_t colon = host.find(':');
-    *port = static_cast<uint16_t>(std::stoi(host.substr(colon + 1)));
-    host = host.substr(0, colon);
-  }
-  return IpAddress::Parse(host, ip);
-}
-
 // UdpServerAnswers sends one NS query for "." to |entry| and waits up to |timeout| for any
 // reply carrying its id. Any reply counts — REFUSED too (an authoritative-only server such as a
 // lab's NSD refuses the root, yet answers for its zones) — which c-ares 1.18 cannot tell from a
 // closed port; a closed port (ICMP unreachable) or silence does not.
 bool UdpServerAnswers(uv_loop_t* loop, const std::string& entry, std::chrono::milliseconds timeout,
                       std::string* why) {
+  HostPort server;
   IpAddress ip;
-  uint16_t port = 53;
-  if (!ParseServer(entry, &ip, &port)) {
+  if (SplitHostPort(entry, &server) != HostPortError::kNone || !IpAddress::Parse(server.host, &ip)) {
     *why = "not an address";
     return false;
   }
+  uint16_t port = server.port.value_or(53);
   sockaddr_storage addr;
   socklen_t len = ip.ToSockaddr(port, &addr);
   int fd = socket(addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);

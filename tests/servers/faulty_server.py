@@ -26,10 +26,9 @@ import threading
 import time
 import warnings
 
-warnings.filterwarnings("ignore", category=DeprecationWarning)
+from starttls_server import VERSIONS, read_line  # the same SMTP line reader and version names
 
-VERSIONS = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
-            "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
+warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 FAULTS = [
     "none",
@@ -62,19 +61,6 @@ class Cut(Exception):
     def __init__(self, how):
         super().__init__(how)
         self.how = how
-
-
-def read_line(conn, buf):
-    while b"\n" not in buf[0]:
-        chunk = conn.recv(4096)
-        if not chunk:
-            return None
-        buf[0] += chunk
-        if len(buf[0]) > 4096:
-            return None
-    line, _, rest = buf[0].partition(b"\n")
-    buf[0] = rest
-    return line.rstrip(b"\r").decode("latin-1")
 
 
 def cut(conn, how):
