@@ -177,6 +177,16 @@ constexpr Profile kExo = {
          "same failure and defer the mail.",
          "Check the input and rescan; a lasting SERVFAIL usually means broken DNSSEC or a lame "
          "delegation for the domain."},
+        // The input-row verdicts: the row was never swept. They name no host and need no hint.
+        {V::kInvalidInput, Urgency::kCheckInput, NamedHosts::kNone,
+         "The input row holds no usable domain, so nothing was looked up or probed for it; "
+         "error_detail gives the reason and the line of the input.",
+         "Fix the input row (error_detail says what is wrong and where), then scan it again."},
+        {V::kDuplicate, Urgency::kNone, NamedHosts::kNone,
+         "The same domain as an earlier input row: it was swept once, and its verdict is on that "
+         "row (error_detail names the line).",
+         "Nothing: see the other row's verdict; remove the repeated row from the list if it is a "
+         "mistake."},
     }},
     kExoHints,
     sizeof(kExoHints) / sizeof(kExoHints[0]),

@@ -92,8 +92,30 @@ std::string_view VerdictName(Verdict verdict) {
     case Verdict::kTempFail: return "TEMPFAIL";
     case Verdict::kNoMail: return "NO_MAIL";
     case Verdict::kDnsError: return "DNS_ERROR";
+    case Verdict::kInvalidInput: return "INVALID_INPUT";
+    case Verdict::kDuplicate: return "DUPLICATE";
   }
   return "UNKNOWN";
+}
+
+Certainty CertaintyOf(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kOk:
+    case Verdict::kOkLegacyEnabled:
+    case Verdict::kPartial:
+    case Verdict::kLegacyOnly:
+    case Verdict::kNoSharedCipher:
+    case Verdict::kTls13Only:
+    case Verdict::kNoStartTls:
+    case Verdict::kTlsBroken:
+    case Verdict::kNoMail: return Certainty::kDefinite;
+    case Verdict::kUnreachable:
+    case Verdict::kTempFail:
+    case Verdict::kDnsError: return Certainty::kInconclusive;
+    case Verdict::kInvalidInput:
+    case Verdict::kDuplicate: return Certainty::kInputRow;
+  }
+  return Certainty::kInconclusive;
 }
 
 bool VerdictFromName(std::string_view name, Verdict* out) {
@@ -183,6 +205,14 @@ std::string FormatHosts(const std::vector<HostRef>& hosts, size_t max_hosts) {
   }
   if (groups.size() > shown) out += " and " + std::to_string(groups.size() - shown) + " more";
   return out;
+}
+
+DomainVerdict InputRowVerdict(const Profile& profile, Verdict verdict) {
+  DomainVerdict result;
+  result.verdict = verdict;
+  result.rule = &RuleFor(profile, verdict);
+  result.action = FillAction(result.rule->action, std::string());
+  return result;
 }
 
 DomainVerdict DecideVerdict(const Profile& profile, const DomainDns& dns,

@@ -32,6 +32,9 @@ enum class Verdict : uint8_t {
   kTempFail,
   kNoMail,
   kDnsError,
+  // The two input-row verdicts: the row was never swept, so they say nothing about a partner.
+  kInvalidInput,  // the row holds no usable domain (the reason is in error_detail)
+  kDuplicate,     // the row names a domain an earlier row names; the verdict is on that row
 };
 
 inline constexpr Verdict kAllVerdicts[] = {
@@ -39,8 +42,20 @@ inline constexpr Verdict kAllVerdicts[] = {
     Verdict::kLegacyOnly, Verdict::kNoSharedCipher,  Verdict::kTls13Only,
     Verdict::kNoStartTls, Verdict::kTlsBroken,       Verdict::kUnreachable,
     Verdict::kTempFail,   Verdict::kNoMail,          Verdict::kDnsError,
+    Verdict::kInvalidInput, Verdict::kDuplicate,
 };
 inline constexpr size_t kVerdictCount = sizeof(kAllVerdicts) / sizeof(kAllVerdicts[0]);
+
+// Certainty is how far a row's verdict can be relied on: what `scan`'s final line counts and
+// what its exit code reports.
+enum class Certainty : uint8_t {
+  kDefinite,      // an answer about the partner's mail servers (or its DNS saying "no mail")
+  kInconclusive,  // no answer yet (UNREACHABLE, TEMPFAIL, DNS_ERROR): rescan
+  kInputRow,      // not swept: a problem of the input row (INVALID_INPUT, DUPLICATE)
+};
+
+// CertaintyOf returns how far |verdict| can be relied on.
+Certainty CertaintyOf(Verdict verdict);
 
 inline constexpr AddressClass kAllAddressClasses[] = {
     AddressClass::kExoReady,  AddressClass::kLegacyOnly,  AddressClass::kNoSharedCipher,
@@ -51,7 +66,7 @@ inline constexpr AddressClass kAllAddressClasses[] = {
 inline constexpr size_t kAddressClassCount =
     sizeof(kAllAddressClasses) / sizeof(kAllAddressClasses[0]);
 
-// VerdictName returns "OK", "OK_LEGACY_ENABLED", ... "DNS_ERROR".
+// VerdictName returns "OK", "OK_LEGACY_ENABLED", ... "DNS_ERROR", "INVALID_INPUT", "DUPLICATE".
 std::string_view VerdictName(Verdict verdict);
 
 // VerdictFromName parses a name VerdictName returns. It returns false for anything else.
@@ -168,9 +183,14 @@ struct DomainVerdict {
   std::string action;                 // rule->action with the named hosts filled in
 };
 
-// DecideVerdict computes the verdict of one domain under |profile|.
+// DecideVerdict computes the verdict of one domain under |profile|. It never returns an
+// input-row verdict (Certainty::kInputRow): those are InputRowVerdict's.
 DomainVerdict DecideVerdict(const Profile& profile, const DomainDns& dns,
                             const std::vector<AddressOutcome>& addresses);
+
+// InputRowVerdict returns |verdict| (INVALID_INPUT or DUPLICATE) with |profile|'s texts, for a
+// row that is reported without being swept.
+DomainVerdict InputRowVerdict(const Profile& profile, Verdict verdict);
 
 // FormatHosts names hosts for a report: "mx1.example.com (192.0.2.1, 2001:db8::1), mx2..."
 // with at most |max_hosts| host names and "and N more" after them.

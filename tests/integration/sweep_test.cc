@@ -47,7 +47,9 @@ TEST(Sweep, DemoWorldGetsTheVerdictsTheTableDefines) {
     EXPECT_EQ(verdict, expected[r.entry.domain]) << r.entry.domain << ": " << run.csv_rows[i];
     seen.insert(verdict);
   }
-  EXPECT_EQ(seen.size(), kVerdictCount) << "the demo covers every verdict";
+  size_t swept_verdicts = 0;  // every verdict but the input-row ones, which no sweep reaches
+  for (Verdict v : kAllVerdicts) swept_verdicts += CertaintyOf(v) != Certainty::kInputRow;
+  EXPECT_EQ(seen.size(), swept_verdicts) << "the demo covers every verdict a sweep can reach";
   for (const auto& server : world->servers()) {
     EXPECT_EQ(server->stats().mail_commands, 0);
     EXPECT_LE(server->stats().max_active, 1) << server->config().host_name;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 namespace mxsweep {
@@ -38,7 +39,8 @@ TEST(Verdict, NamesAreTheContract) {
   EXPECT_EQ(names,
             (std::vector<std::string>{"OK", "OK_LEGACY_ENABLED", "PARTIAL", "LEGACY_ONLY",
                                       "NO_SHARED_CIPHER", "TLS13_ONLY", "NO_STARTTLS", "TLS_BROKEN",
-                                      "UNREACHABLE", "TEMPFAIL", "NO_MAIL", "DNS_ERROR"}));
+                                      "UNREACHABLE", "TEMPFAIL", "NO_MAIL", "DNS_ERROR",
+                                      "INVALID_INPUT", "DUPLICATE"}));
   for (Verdict v : kAllVerdicts) {
     Verdict back;
     ASSERT_TRUE(VerdictFromName(VerdictName(v), &back));
@@ -265,9 +267,34 @@ TEST(Verdict, FormatHostsGroupsAndBounds) {
   EXPECT_EQ(FormatHosts({}), "");
 }
 
+// The final line of `scan` and its exit code rest on this split (issue 15).
+TEST(Verdict, CertaintyOfEachVerdict) {
+  std::map<Certainty, std::vector<std::string>> by;
+  for (Verdict v : kAllVerdicts) by[CertaintyOf(v)].emplace_back(VerdictName(v));
+  EXPECT_EQ(by[Certainty::kDefinite],
+            (std::vector<std::string>{"OK", "OK_LEGACY_ENABLED", "PARTIAL", "LEGACY_ONLY", "NO_SHARED_CIPHER",
+                                      "TLS13_ONLY", "NO_STARTTLS", "TLS_BROKEN", "NO_MAIL"}));
+  EXPECT_EQ(by[Certainty::kInconclusive], (std::vector<std::string>{"UNREACHABLE", "TEMPFAIL", "DNS_ERROR"}));
+  EXPECT_EQ(by[Certainty::kInputRow], (std::vector<std::string>{"INVALID_INPUT", "DUPLICATE"}));
+}
+
+TEST(Verdict, InputRowVerdictsCarryTheProfileTexts) {
+  for (Verdict v : {Verdict::kInvalidInput, Verdict::kDuplicate}) {
+    DomainVerdict d = InputRowVerdict(ExoProfile(), v);
+    EXPECT_EQ(d.verdict, v);
+    ASSERT_NE(d.rule, nullptr);
+    EXPECT_EQ(d.rule->verdict, v);
+    EXPECT_EQ(d.action, d.rule->action);
+    EXPECT_TRUE(d.failing.empty() && d.not_probed.empty() && d.hints.empty());
+  }
+  EXPECT_NE(InputRowVerdict(ExoProfile(), Verdict::kInvalidInput).action.find("Fix the input row"), std::string::npos);
+  EXPECT_EQ(InputRowVerdict(ExoProfile(), Verdict::kDuplicate).action.rfind("Nothing", 0), 0u);
+}
+
 TEST(Verdict, EveryVerdictIsReachable) {
   // Enumerate DNS outcomes and every pair of address classes with both legacy flags; each
-  // verdict of the closed set must come out of at least one.
+  // verdict of the closed set must come out of at least one — except the input-row verdicts,
+  // which no evidence can produce.
   std::set<Verdict> seen;
   std::vector<DomainDns> dns_cases;
   for (auto status :
@@ -293,7 +320,8 @@ TEST(Verdict, EveryVerdictIsReachable) {
     }
   }
   for (Verdict v : kAllVerdicts) {
-    EXPECT_TRUE(seen.count(v)) << VerdictName(v) << " is unreachable";
+    bool input_row = CertaintyOf(v) == Certainty::kInputRow;
+    EXPECT_EQ(seen.count(v) != 0, !input_row) << VerdictName(v) << (input_row ? " is reachable" : " is unreachable");
   }
 }
 
