@@ -2,8 +2,9 @@
 //
 // RunScan is the stages in order: check the options, load the exclusions, open the list
 // (scan_input.h), open or continue the outputs (scan_outputs.h), build the engine
-// (engine_setup.h) and the resolver, wire the sweep to the outputs, run the loop under the
-// signal and progress controls (scan_controls.h), then close the outputs and print the summary.
+// (engine_setup.h) and the resolver, wire the sweep to the outputs through the row router
+// (row_router.h), run the loop under the signal and progress controls (scan_controls.h), then
+// close the outputs and print the summary and the final line (scan_summary.h).
 #include <unistd.h>
 
 #include <chrono>
@@ -17,9 +18,11 @@
 #include "app/commands.h"
 #include "app/engine_setup.h"
 #include "app/resolver_check.h"
+#include "app/row_router.h"
 #include "app/scan_controls.h"
 #include "app/scan_input.h"
 #include "app/scan_outputs.h"
+#include "app/scan_summary.h"
 #include "resolver/ares_resolver.h"
 #include "scanner/engine/sweep.h"
 
@@ -80,40 +83,6 @@ SweepConfig MakeSweepConfig(const ScanOptions& options, const EngineSetup& engin
   return config;
 }
 
-// PrintSummary reports the rows written (not the verdicts reached: after a failed write they
-// differ, and the summary must match the CSV), then the addresses and connections.
-void PrintSummary(const Sweep& sweep, const ReaderSource& source, const ScanOutputs& outputs,
-                  double seconds) {
-  const DomainReader& reader = source.reader();
-  const SweepStats& s = sweep.stats();
-  const ScanOutputs::RowCounts& rows = outputs.rows();
-  std::fprintf(stderr, "\nmxsweep scan: %zu domains in %.1f s", rows.written, seconds);
-  if (source.resumed()) std::fprintf(stderr, " (%zu already in the output, skipped)", source.resumed());
-  if (reader.errors() || reader.duplicates()) {
-    std::fprintf(stderr, " (%zu bad input lines skipped, %zu duplicates dropped)", reader.errors(),
-                 reader.duplicates());
-  }
-  std::fprintf(stderr, "\n");
-  if (s.domains_abandoned) {
-    std::fprintf(stderr, "  %zu domains were in flight when the sweep stopped: not written; --resume sweeps them\n",
-                 s.domains_abandoned);
-  }
-  if (rows.not_written) {
-    std::fprintf(stderr, "  %zu domains reached a verdict but were not written (writing failed); --resume sweeps them\n",
-                 rows.not_written);
-  }
-  for (Verdict v : kAllVerdicts) {
-    size_t n = rows.verdicts[static_cast<size_t>(v)];
-    if (n) std::fprintf(stderr, "  %-18s %zu\n", std::string(VerdictName(v)).c_str(), n);
-  }
-  std::fprintf(stderr, "  addresses: %zu met, %zu probed, %zu connections", s.addresses,
-               s.addresses_probed, s.connections);
-  if (s.addresses_probed) {
-    std::fprintf(stderr, " (%.2f per address)", static_cast<double>(s.connections) / s.addresses_probed);
-  }
-  std::fprintf(stderr, "\n");
-}
-
 }  // namespace
 
 int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
@@ -150,19 +119,25 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
   // written on the loop when the first entry, or the end, is pulled.
   CancellableInput* piped = input->piped();
   ReaderSource source(&input->stream(), input_override ? "input" : options.input,
-                      piped ? std::function<void(const DomainReader&)>() : write_header,
-                      outputs->done_domains());
+                      piped ? std::function<void(const DomainReader&)>() : write_header);
   std::unique_ptr<BackgroundSource> background;
   std::unique_ptr<HeaderOnFirstPull> header_hook;
-  DomainSource* sweep_source = &source;
+  DomainSource* read_source = &source;
   if (piped) {
     // Stopping cancels the read: a stopped sweep reads no further, and does not wait for the
     // producer.
     background = std::make_unique<BackgroundSource>(
         loop, source, [&] { if (sweep) sweep->InputReady(); }, [&] { piped->Cancel(); });
     header_hook = std::make_unique<HeaderOnFirstPull>(*background, [&] { write_header(source.reader()); });
-    sweep_source = header_hook.get();
+    read_source = header_hook.get();
   }
+  // Every row is accounted for (issue 15): invalid and duplicate rows are written as they are
+  // read, rows already in a --resume'd output are skipped, the domains go to the sweep.
+  RowRouter router(*read_source, outputs->done_rows(), [&](const DomainResult& row) {
+    if (outputs->WriteDomain(row)) return true;
+    if (sweep) sweep->Stop();
+    return false;
+  });
 
   std::unique_ptr<ScanControls> controls;
   // Our resolver failing mid-sweep would fill the rest of the CSV with DNS_ERROR rows that are
@@ -177,7 +152,7 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
     if (after_sweep) after_sweep();
   };
   sweep = std::make_unique<Sweep>(
-      engine.env, *dns, scheduler, config, *sweep_source,
+      engine.env, *dns, scheduler, config, router,
       [&](const DomainResult& result) {
         if (!outputs->WriteDomain(result)) sweep->Stop();
         bool dns_error = result.verdict.verdict == Verdict::kDnsError;
@@ -200,8 +175,8 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
   uv_run(loop, UV_RUN_DEFAULT);
   bool interrupted = controls->signals() > 1;
   if (background) {
-    // Already done when the sweep finished; after a second Ctrl-C it is not, and the summary
-    // below reads the reader's counts.
+    // Already done when the sweep finished; after a second Ctrl-C it is not, and the reader's
+    // thread must be gone before NoDomainsReason below reads its counts.
     background->Stop();
   }
 
@@ -214,8 +189,11 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
   }
   if (!outputs->header_written() && !outputs->failed()) outputs->WriteHeader(source.reader());
   outputs->Close();
-  PrintSummary(*sweep, source, *outputs,
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - controls->started()).count());
+  ScanEnd end;
+  end.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - controls->started()).count();
+  end.finished = !sweep->stopped() && sweep->input_done();
+  end.unmatched_done = outputs->done_rows() ? outputs->done_rows()->size() : 0;
+  PrintSummary(sweep->stats(), router.counts(), outputs->rows(), end);
   if (interrupted) {
     // Sessions are still open and own callbacks into this frame: leave without unwinding. Every
     // finished domain is already on disk (one write per row).
@@ -236,6 +214,9 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
     std::fprintf(stderr, "mxsweep scan: interrupted; run again with --resume to finish the list\n");
     return kExitInterrupted;
   }
+  // Finished: 5 tells a script that some domains have no answer yet (the final line says which);
+  // invalid and duplicate rows are the input's own, said there too, and do not count.
+  if (TallyRows(router.counts(), outputs->rows()).inconclusive > 0) return kExitInconclusive;
   return kExitOk;
 }
 

@@ -17,6 +17,9 @@ inline constexpr int kExitError = 1;     // an I/O or internal error
 inline constexpr int kExitUsage = 2;     // bad arguments
 inline constexpr int kExitResolve = 3;   // the name does not resolve
 inline constexpr int kExitRefused = 4;   // every address is refused by policy
+// scan: the sweep finished, but some domains are inconclusive (UNREACHABLE, TEMPFAIL,
+// DNS_ERROR). Invalid or duplicate input rows alone do not make it: they are the input's.
+inline constexpr int kExitInconclusive = 5;
 inline constexpr int kExitInterrupted = 130;  // SIGINT/SIGTERM: finished rows written, --resume continues
 
 // The numbers a user types are read into wide signed fields, so that "-5" or "70000" reaches

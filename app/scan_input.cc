@@ -77,31 +77,23 @@ ScanInput::~ScanInput() {
 }
 
 bool ReaderSource::Next(DomainEntry* out) {
-  for (;;) {
-    InputError error;
-    DomainReader::Result r = reader_.Next(out, &error);
-    if (r == DomainReader::Result::kError) {
-      if (reader_.entries() == 0 && !reader_.csv_mode() && error.line == reader_.form_line_no()) {
-        // The line that decides the form is no domain and no CSV header: every line after it
-        // would fail the same way, one message each. Say why once, and read no further.
-        refusal_ = NotAListReason(reader_.form_line(), reader_.form_line_no());
-        if (!refusal_.empty()) return false;
-      }
-      std::fprintf(stderr, "mxsweep scan: %s:%s\n", name_.c_str(), FormatInputError(error).c_str());
-      continue;
+  InputError error;
+  DomainReader::Result r = reader_.Next(out, &error);
+  if (r == DomainReader::Result::kError) {
+    if (reader_.entries() == 0 && !reader_.csv_mode() && error.line == reader_.form_line_no()) {
+      // The line that decides the form is no domain and no CSV header: every line after it
+      // would fail the same way, one message each. Say why once, and read no further.
+      refusal_ = NotAListReason(reader_.form_line(), reader_.form_line_no());
+      if (!refusal_.empty()) return false;
     }
-    if (on_first_) {
-      auto first = std::move(on_first_);
-      on_first_ = nullptr;
-      first(reader_);
-    }
-    if (r == DomainReader::Result::kEntry && already_done_ != nullptr &&
-        already_done_->count(out->domain) != 0) {
-      resumed_++;  // its row is in the output already (--resume)
-      continue;
-    }
-    return r == DomainReader::Result::kEntry;
+    std::fprintf(stderr, "mxsweep scan: %s:%s\n", name_.c_str(), FormatInputError(error).c_str());
   }
+  if (on_first_) {
+    auto first = std::move(on_first_);
+    on_first_ = nullptr;
+    first(reader_);
+  }
+  return r != DomainReader::Result::kEnd;
 }
 
 std::string ReaderSource::NoDomainsReason() const {

@@ -1,5 +1,5 @@
 // scan_input.h: the domain list of `scan` as the sweep reads it — opened from a path, stdin or
-// a pipe, parsed with bad lines reported, and the --resume skip applied.
+// a pipe, and parsed with bad lines reported. Where each row goes is row_router.h's.
 #pragma once
 
 #include <fstream>
@@ -8,7 +8,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "app/background_source.h"
@@ -43,19 +42,17 @@ class ScanInput {
   std::istream* in_ = nullptr;
 };
 
-// ReaderSource adapts the domain-list reader to the sweep: bad lines are reported on stderr
-// with their line number, counted and skipped; |on_first| runs when the input's form (and so its
-// carried columns) is known; domains in |already_done| (--resume) are skipped and counted.
+// ReaderSource adapts the domain-list reader to the sweep: it yields every data row (its kind
+// says whether it is a domain, an invalid row or a duplicate), and reports each bad line on
+// stderr with its line number too; |on_first| runs when the input's form (and so its carried
+// columns) is known, before the first row is handed out.
 class ReaderSource : public DomainSource {
  public:
-  ReaderSource(std::istream* in, std::string name, std::function<void(const DomainReader&)> on_first,
-               const std::unordered_set<std::string>* already_done)
-      : reader_(in), name_(std::move(name)), on_first_(std::move(on_first)),
-        already_done_(already_done) {}
+  ReaderSource(std::istream* in, std::string name, std::function<void(const DomainReader&)> on_first)
+      : reader_(in), name_(std::move(name)), on_first_(std::move(on_first)) {}
 
   bool Next(DomainEntry* out) override;
   const DomainReader& reader() const { return reader_; }
-  size_t resumed() const { return resumed_; }
   // NoDomainsReason says, as one message naming the input, why the input yielded no domain at
   // all (a usage error), or is empty when it yielded some. Call it once reading has ended.
   std::string NoDomainsReason() const;
@@ -64,8 +61,6 @@ class ReaderSource : public DomainSource {
   DomainReader reader_;
   std::string name_;
   std::function<void(const DomainReader&)> on_first_;
-  const std::unordered_set<std::string>* already_done_;
-  size_t resumed_ = 0;
   std::string refusal_;  // set when the first line showed the input is not a domain list
 };
 

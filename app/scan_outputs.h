@@ -4,7 +4,6 @@
 
 #include <memory>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "app/options.h"
@@ -17,8 +16,8 @@ namespace mxsweep::app {
 
 class ScanOutputs {
  public:
-  // RowCounts is what the summary reports: the domain rows this run wrote, per verdict, and the
-  // domains that reached a verdict but were not written because writing had failed.
+  // RowCounts is what the summary reports: the rows this run wrote, per verdict, and the rows
+  // that reached a verdict but were not written because writing had failed.
   struct RowCounts {
     size_t written = 0;
     size_t verdicts[kVerdictCount] = {};
@@ -30,10 +29,8 @@ class ScanOutputs {
   static std::unique_ptr<ScanOutputs> Open(const ScanOptions& options, std::string* error,
                                            int* exit_code);
 
-  // done_domains: the domains already in the CSV (--resume), or null.
-  const std::unordered_set<std::string>* done_domains() const {
-    return resuming_ ? &resume_.keys : nullptr;
-  }
+  // done_rows: the rows already in the CSV (--resume), or null. The row router uses them up.
+  output::DoneRows* done_rows() { return resuming_ ? &resume_.rows : nullptr; }
 
   // The write calls return false once writing has failed (the message is printed); the sweep
   // must then stop. Every record already written stays whole. WriteDomain counts each result

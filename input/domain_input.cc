@@ -67,37 +67,43 @@ bool DomainReader::DetectForm(std::string_view line) {
 }
 
 DomainReader::Result DomainReader::Error(size_t line, InputErrorKind kind, std::string message,
-                                         InputError* err) {
+                                         DomainEntry* out, InputError* err) {
   errors_++;
   err->line = line;
   err->kind = kind;
   err->message = std::move(message);
+  out->domain.clear();
+  out->line = line;
+  out->kind = RowKind::kInvalid;
+  out->error = *err;
   return Result::kError;
 }
 
-bool DomainReader::Accept(std::string domain, size_t line,
-                          std::vector<std::pair<std::string, std::string>> columns,
-                          DomainEntry* out) {
-  if (!seen_.insert(domain).second) {
+DomainReader::Result DomainReader::Accept(std::string domain, size_t line, DomainEntry* out) {
+  out->line = line;
+  auto [it, first] = seen_.emplace(domain, line);
+  out->domain = std::move(domain);
+  if (!first) {
     duplicates_++;
-    return false;
+    out->kind = RowKind::kDuplicate;
+    out->first_line = it->second;
+    return Result::kDuplicate;
   }
   entries_++;
-  out->domain = std::move(domain);
-  out->line = line;
-  out->columns = std::move(columns);
-  return true;
+  out->kind = RowKind::kDomain;
+  return Result::kEntry;
 }
 
-namespace {
-
-// Deliver stores a result for DomainReader::CsvRecord: "there is something to hand out".
-bool Deliver(DomainReader::Result* slot, DomainReader::Result result) {
-  *slot = result;
-  return true;
+std::vector<std::pair<std::string, std::string>> DomainReader::CarriedCells(
+    std::vector<std::string> fields) const {
+  std::vector<std::pair<std::string, std::string>> columns;
+  // Spreadsheets drop trailing empty cells when they save: missing fields are empty.
+  fields.resize(header_.size());
+  for (size_t i = 0; i < header_.size(); i++) {
+    if (i != domain_column_) columns.emplace_back(header_[i], std::move(fields[i]));
+  }
+  return columns;
 }
-
-}  // namespace
 
 bool DomainReader::ReadCsvRecord(std::string* record, std::vector<std::string>* fields,
                                  std::string* syntax_error) {
@@ -128,9 +134,15 @@ bool DomainReader::ReadCsvRecord(std::string* record, std::vector<std::string>* 
   return true;
 }
 
-bool DomainReader::CsvRecord(const std::string& record, std::vector<std::string> fields,
-                             const std::string& syntax_error, size_t line, DomainEntry* out,
-                             InputError* err, Result* result) {
+DomainReader::Result DomainReader::CsvRecord(const std::string& record,
+                                             std::vector<std::string> fields,
+                                             const std::string& syntax_error, size_t line,
+                                             DomainEntry* out, InputError* err) {
+  // Whatever is wrong with the row, its cells go to the report as far as they were read: the
+  // outreach owner needs the contact columns of a row that could not be swept most of all.
+  if (domain_column_ < fields.size()) out->input_domain = std::string(Trim(fields[domain_column_]));
+  const size_t field_count = fields.size();
+  out->columns = CarriedCells(std::move(fields));
   InputErrorKind kind;
   std::string message;
   if (!input_text::CheckText(record, &kind, &message)) {
@@ -141,40 +153,31 @@ bool DomainReader::CsvRecord(const std::string& record, std::vector<std::string>
       if ((u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7f) only_breaks = false;
     }
     if (kind != InputErrorKind::kControlCharacter || !only_breaks) {
-      return Deliver(result, Error(line, kind, std::move(message), err));
+      return Error(line, kind, std::move(message), out, err);
     }
   }
   if (!syntax_error.empty()) {
-    return Deliver(result, Error(line, InputErrorKind::kCsvSyntax,
-                                 syntax_error + ": " + Quoted(record), err));
+    return Error(line, InputErrorKind::kCsvSyntax, syntax_error + ": " + Quoted(record), out, err);
   }
-  if (fields.size() > header_.size()) {
-    return Deliver(result, Error(line, InputErrorKind::kCsvFieldCount,
-                                 std::to_string(fields.size()) + " fields but the header has " +
-                                     std::to_string(header_.size()) + ": " + Quoted(record),
-                                 err));
+  if (field_count > header_.size()) {
+    return Error(line, InputErrorKind::kCsvFieldCount,
+                 std::to_string(field_count) + " fields but the header has " +
+                     std::to_string(header_.size()) + ": " + Quoted(record),
+                 out, err);
   }
-  // Spreadsheets drop trailing empty cells when they save: missing fields are empty.
-  fields.resize(header_.size());
-  std::string_view cell = Trim(fields[domain_column_]);
-  if (cell.empty()) {
-    return Deliver(result, Error(line, InputErrorKind::kMissingDomain,
-                                 "empty domain cell: " + Quoted(record), err));
+  if (out->input_domain.empty()) {
+    return Error(line, InputErrorKind::kMissingDomain, "empty domain cell: " + Quoted(record), out,
+                 err);
   }
   std::string domain;
-  if (!NormaliseDomain(cell, &domain, &kind, &message)) {
-    return Deliver(result, Error(line, kind, std::move(message), err));
+  if (!NormaliseDomain(out->input_domain, &domain, &kind, &message)) {
+    return Error(line, kind, std::move(message), out, err);
   }
-  std::vector<std::pair<std::string, std::string>> columns;
-  for (size_t i = 0; i < header_.size(); i++) {
-    if (i != domain_column_) columns.emplace_back(header_[i], std::move(fields[i]));
-  }
-  if (!Accept(std::move(domain), line, std::move(columns), out)) return false;
-  *result = Result::kEntry;
-  return true;
+  return Accept(std::move(domain), line, out);
 }
 
 DomainReader::Result DomainReader::Next(DomainEntry* out, InputError* err) {
+  *out = DomainEntry();
   std::string line;
   bool too_long;
   while (ReadLine(&line, &too_long)) {
@@ -183,7 +186,7 @@ DomainReader::Result DomainReader::Next(DomainEntry* out, InputError* err) {
       return Error(first_line, InputErrorKind::kLineTooLong,
                    "line longer than " + std::to_string(options_.max_line_bytes) +
                        " bytes, starting " + Quoted(line),
-                   err);
+                   out, err);
     }
     if (!form_known_ && DetectForm(line)) continue;  // that was the CSV header
     if (csv_mode_) {
@@ -196,22 +199,19 @@ DomainReader::Result DomainReader::Next(DomainEntry* out, InputError* err) {
         return Error(first_line, InputErrorKind::kLineTooLong,
                      "CSV record longer than " + std::to_string(options_.max_line_bytes) +
                          " bytes, starting " + Quoted(record),
-                     err);
+                     out, err);
       }
-      Result r;
-      if (!CsvRecord(record, std::move(fields), syntax_error, first_line, out, err, &r)) continue;
-      return r;
-    } else {
-      std::string domain;
-      InputErrorKind kind;
-      std::string message;
-      switch (ParseDomainLine(line, &domain, &kind, &message)) {
-        case LineKind::kSkip: continue;
-        case LineKind::kError: return Error(first_line, kind, std::move(message), err);
-        case LineKind::kDomain: break;
-      }
-      if (Accept(std::move(domain), first_line, {}, out)) return Result::kEntry;
+      return CsvRecord(record, std::move(fields), syntax_error, first_line, out, err);
     }
+    std::string domain;
+    InputErrorKind kind;
+    std::string message;
+    switch (ParseDomainLine(line, &domain, &kind, &message, &out->input_domain)) {
+      case LineKind::kSkip: continue;
+      case LineKind::kError: return Error(first_line, kind, std::move(message), out, err);
+      case LineKind::kDomain: break;
+    }
+    return Accept(std::move(domain), first_line, out);
   }
   return Result::kEnd;
 }

@@ -11,7 +11,11 @@
 //
 // Names are lower-cased, internationalised names become A-labels (UTS #46 non-transitional, as
 // browsers and mail systems look them up), and the result must be a host name DNS can ask for.
-// A bad line is an error record with its line number; the caller reports it and reads on.
+//
+// Every data row (not the CSV header, not blank lines or comments) comes out once, so that the
+// report can account for each: a good row as a domain to sweep, a bad row as an error record
+// with its line number (the caller reports it and reads on), and a row whose domain an earlier
+// row already names as a duplicate that points at that row.
 #pragma once
 
 #include <cstddef>
@@ -19,7 +23,7 @@
 #include <istream>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -58,12 +62,26 @@ struct InputError {
 // FormatInputError returns "line N: message (kind)".
 std::string FormatInputError(const InputError& error);
 
+// RowKind says what an input row is for the report.
+enum class RowKind : uint8_t {
+  kDomain,     // a domain to sweep
+  kInvalid,    // no usable domain: DomainEntry::error says why (verdict INVALID_INPUT)
+  kDuplicate,  // names the domain of an earlier row, DomainEntry::first_line (verdict DUPLICATE)
+};
+
 struct DomainEntry {
-  std::string domain;  // lower-case A-label form, no trailing dot
+  std::string domain;  // lower-case A-label form, no trailing dot; empty for kInvalid
+  // input_domain is the row's domain cell as written, trimmed: Unicode, case and trailing dot
+  // kept. Empty when the row could not be read into cells (a line over the length bound).
+  std::string input_domain;
   size_t line = 0;
   // The CSV columns other than `domain`, in header order, values unquoted but otherwise as
-  // written. Empty in one-per-line mode.
+  // written. Empty in one-per-line mode. For a kInvalid row, best effort: the cells by their
+  // place (a row with an extra cell loses it), or none when the row could not be read.
   std::vector<std::pair<std::string, std::string>> columns;
+  RowKind kind = RowKind::kDomain;
+  InputError error;       // kInvalid: why the row is not usable
+  size_t first_line = 0;  // kDuplicate: the line of the row that carries this domain's verdict
 };
 
 // NormaliseDomain turns |text| (already trimmed) into the lower-case A-label form of a host name
@@ -77,9 +95,11 @@ enum class LineKind : uint8_t { kDomain, kSkip, kError };
 
 // ParseDomainLine parses one line of the one-per-line form (without its line terminator):
 // kDomain with |*out_domain| set, kSkip for a blank or comment line, or kError with |*kind| and
-// |*message| set. It is what DomainReader uses, exposed for tests and fuzzers.
+// |*message| set. |*out_text|, when given, receives the line's domain text as written (trimmed,
+// a trailing comment removed) for kDomain and kError. It is what DomainReader uses, exposed for
+// tests and fuzzers.
 LineKind ParseDomainLine(std::string_view line, std::string* out_domain, InputErrorKind* kind,
-                         std::string* message);
+                         std::string* message, std::string* out_text = nullptr);
 
 struct DomainReaderOptions {
   // max_line_bytes bounds one line (or one CSV record). 4096 is sixteen times the longest
@@ -89,23 +109,27 @@ struct DomainReaderOptions {
 };
 
 // DomainReader reads entries one at a time from a stream it does not own, holding one line in
-// memory plus the set of names already returned (for de-duplication).
+// memory plus the names already returned with their lines (for de-duplication).
 class DomainReader {
  public:
-  enum class Result : uint8_t { kEntry, kError, kEnd };
+  enum class Result : uint8_t { kEntry, kError, kDuplicate, kEnd };
 
   explicit DomainReader(std::istream* in, DomainReaderOptions options = {});
 
-  // Next returns kEntry with |*out| filled, kError with |*err| filled (reading may go on), or
-  // kEnd at the end of the input. Duplicates are dropped silently and counted.
+  // Next returns the next data row: kEntry (a domain to sweep), kError (|*err| says why; reading
+  // may go on) or kDuplicate (a domain an earlier row names), each with |*out| filled and its
+  // |kind| set to match; or kEnd at the end of the input.
   Result Next(DomainEntry* out, InputError* err);
 
   bool csv_mode() const { return csv_mode_; }
   // header returns the CSV header fields (trimmed), empty in one-per-line mode.
   const std::vector<std::string>& header() const { return header_; }
+  // entries, errors and duplicates count the rows Next returned as each kind; together they
+  // are the input's data rows read so far.
   size_t entries() const { return entries_; }
   size_t errors() const { return errors_; }
   size_t duplicates() const { return duplicates_; }
+  size_t rows() const { return entries_ + errors_ + duplicates_; }
   size_t lines_read() const { return line_no_; }
   // form_line is the line that decided the form (trimmed), and form_line_no its number; empty
   // and 0 until then. The caller uses it to say why a list yields no domain at all.
@@ -122,13 +146,16 @@ class DomainReader {
   // returns false when the record outgrows DomainReaderOptions::max_line_bytes.
   bool ReadCsvRecord(std::string* record, std::vector<std::string>* fields,
                      std::string* syntax_error);
-  // CsvRecord and Accept return false for a duplicate (nothing to hand out, read on).
-  bool CsvRecord(const std::string& record, std::vector<std::string> fields,
-                 const std::string& syntax_error, size_t line, DomainEntry* out, InputError* err,
-                 Result* result);
-  Result Error(size_t line, InputErrorKind kind, std::string message, InputError* err);
-  bool Accept(std::string domain, size_t line,
-              std::vector<std::pair<std::string, std::string>> columns, DomainEntry* out);
+  Result CsvRecord(const std::string& record, std::vector<std::string> fields,
+                   const std::string& syntax_error, size_t line, DomainEntry* out, InputError* err);
+  // CarriedCells pairs |fields| (one record's cells, by place) with the header's names, less
+  // the domain column.
+  std::vector<std::pair<std::string, std::string>> CarriedCells(std::vector<std::string> fields) const;
+  // Error fills |*err| and |*out| (already holding what is known of the row) for a bad row.
+  Result Error(size_t line, InputErrorKind kind, std::string message, DomainEntry* out,
+               InputError* err);
+  // Accept hands out |domain|: kEntry the first time, kDuplicate after that.
+  Result Accept(std::string domain, size_t line, DomainEntry* out);
 
   std::istream* in_;
   DomainReaderOptions options_;
@@ -142,7 +169,7 @@ class DomainReader {
   size_t entries_ = 0;
   size_t errors_ = 0;
   size_t duplicates_ = 0;
-  std::unordered_set<std::string> seen_;
+  std::unordered_map<std::string, size_t> seen_;  // domain -> the line of its first row
 };
 
 }  // namespace mxsweep

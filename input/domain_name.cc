@@ -154,7 +154,7 @@ bool NormaliseDomain(std::string_view text, std::string* out, InputErrorKind* ki
 }
 
 LineKind ParseDomainLine(std::string_view line, std::string* out_domain, InputErrorKind* kind,
-                         std::string* message) {
+                         std::string* message, std::string* out_text) {
   using input_text::IsSpace;
   using input_text::Trim;
   std::string_view text = Trim(line);
@@ -166,6 +166,7 @@ LineKind ParseDomainLine(std::string_view line, std::string* out_domain, InputEr
       break;
     }
   }
+  if (out_text != nullptr) *out_text = std::string(text);
   if (text.find_first_of(" \t") != std::string_view::npos) {
     Fail(InputErrorKind::kBadCharacter,
          "more than one word on the line, give one domain per line: " + Quoted(text), kind,

@@ -14,6 +14,10 @@ constexpr const char* kFixedColumns[] = {"domain",      "verdict",           "im
                                          "action",      "mx_hosts",          "legacy_only_hosts",
                                          "not_probed",  "cert_problems",     "error_detail"};
 
+// A domain cell is at most 253 octets as an A-label; in Unicode, or escaped by SanitizeText, it
+// can be a few times that. What is longer is no domain, and its row's error_detail quotes it.
+constexpr size_t kInputDomainCellBytes = 1000;
+
 std::string IsoTime(std::chrono::system_clock::time_point t) {
   time_t secs = std::chrono::system_clock::to_time_t(t);
   struct tm tm;
@@ -22,6 +26,18 @@ std::string IsoTime(std::chrono::system_clock::time_point t) {
   strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
+
+// The columns after the carried ones, each with what a row puts in it. A new column goes at the
+// end of this table: the columns before it keep their places, so readers by position still work.
+struct TrailingColumn {
+  const char* name;
+  std::string (*cell)(const DomainResult& r);
+};
+
+constexpr TrailingColumn kTrailingColumns[] = {
+    {"scan_time", [](const DomainResult& r) { return IsoTime(r.finished); }},
+    {"input_domain", [](const DomainResult& r) { return InputDomainCell(r.entry); }},
+};
 
 // AddressSummary is what the mx_hosts column says of one address: its best version, or why none.
 std::string AddressSummary(const AddressFacts& f) {
@@ -53,8 +69,12 @@ std::string DomainCsvHeader(const std::vector<std::string>& carried) {
   output::CsvWriter w;
   for (const char* c : kFixedColumns) w.Field(c);
   for (const std::string& c : carried) w.Field(c);
-  w.Field("scan_time");
+  for (const TrailingColumn& c : kTrailingColumns) w.Field(c.name);
   return w.EndRow();
+}
+
+std::string InputDomainCell(const DomainEntry& entry) {
+  return SanitizeText(entry.input_domain, kInputDomainCellBytes);
 }
 
 std::string MxHostsSummary(const DomainResult& r) {
@@ -100,7 +120,19 @@ std::string CertificateProblems(const DomainResult& r) {
   return out;
 }
 
+namespace {
+
+// InputRowDetail says why a row was not swept, naming its input line.
+std::string InputRowDetail(const DomainEntry& entry) {
+  if (entry.kind == RowKind::kInvalid) return FormatInputError(entry.error);
+  return "line " + std::to_string(entry.line) + ": same domain as line " +
+         std::to_string(entry.first_line) + " (" + entry.domain + "); its verdict is on that row";
+}
+
+}  // namespace
+
 std::string ErrorDetail(const DomainResult& r) {
+  if (r.entry.kind != RowKind::kDomain) return SanitizeText(InputRowDetail(r.entry), 2000);
   std::vector<std::string> parts;
   if (r.mx.status != resolver::DnsStatus::kOk) {
     parts.push_back("MX lookup: " + std::string(resolver::DnsStatusName(r.mx.status)) +
@@ -181,7 +213,7 @@ std::string DomainCsvRow(const DomainResult& r, const std::vector<std::string>& 
     }
     w.Field(SanitizeText(value, 1000));
   }
-  w.Field(IsoTime(r.finished));
+  for (const TrailingColumn& c : kTrailingColumns) w.Field(c.cell(r));
   return w.EndRow();
 }
 

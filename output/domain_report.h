@@ -1,8 +1,9 @@
 // domain_report.h: one domain's result as a row of the outreach CSV.
 //
-// The columns are a contract (README "Output columns"): domain, verdict, impact, action,
+// The columns are a contract (README "The domain CSV"): domain, verdict, impact, action,
 // mx_hosts, legacy_only_hosts, not_probed, cert_problems, error_detail, then the carried input
-// columns, then scan_time.
+// columns, then scan_time, input_domain. There is one row per input data row: a row that was not
+// swept (INVALID_INPUT, DUPLICATE) says why in error_detail.
 #pragma once
 
 #include <string>
@@ -24,7 +25,11 @@ std::string MxHostsSummary(const DomainResult& result);
 // CertificateProblems: "mx1.example: expired, name mismatch" per host with a problem.
 std::string CertificateProblems(const DomainResult& result);
 
-// ErrorDetail: DNS problems, the resolver's notes on what it cut or ignored (caps, a null MX
+// InputDomainCell is the input_domain cell of |entry|'s row before CSV quoting: the domain
+// cell as the input spelled it, sanitised and bounded. --resume matches INVALID_INPUT rows by it.
+std::string InputDomainCell(const DomainEntry& entry);
+
+// ErrorDetail: for a row that was not swept, why (with its input line); otherwise DNS problems, the resolver's notes on what it cut or ignored (caps, a null MX
 // beside real ones, a failed address family), CNAME'd MX targets and how the failing hosts
 // failed — whatever the verdict.
 std::string ErrorDetail(const DomainResult& result);

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <vector>
+
 #include "base/csv_reader.h"
 
 namespace mxsweep::output {
@@ -12,8 +14,9 @@ namespace {
 
 // Files are read in pieces of this size: a million-domain CSV is hundreds of megabytes.
 constexpr size_t kReadChunk = 1 << 16;
-// A first cell longer than this is no domain of ours; it is kept out of the key set.
-constexpr size_t kMaxKey = 512;
+// A cell longer than this is no domain, verdict or input_domain of ours (domain_report.cc
+// bounds input_domain at 1000 bytes, plus a quote mark); such a row is left out of the done rows.
+constexpr size_t kMaxKey = 1024;
 
 std::string Describe(const std::string& path, std::string_view what, int err) {
   return path + ": " + std::string(what) + ": " + strerror(err);
@@ -57,6 +60,18 @@ bool ReadChunks(int fd, const std::string& path, Chunk chunk, std::string* error
   }
 }
 
+// InputDomainColumn finds the input_domain column in |header|: the last one of that name, since
+// the carried input columns (which could have any name) all come before it. 0 when none.
+size_t InputDomainColumn(const std::string& header) {
+  std::vector<std::string> fields;
+  std::string ignored;
+  ParseCsvRecord(header, &fields, &ignored);
+  for (size_t i = fields.size(); i-- > 2;) {
+    if (fields[i] == "input_domain") return i;
+  }
+  return 0;
+}
+
 }  // namespace
 
 bool PrepareCsvResume(const std::string& path, CsvResumeState* out, std::string* error) {
@@ -65,12 +80,15 @@ bool PrepareCsvResume(const std::string& path, CsvResumeState* out, std::string*
   if (!OpenForResume(path, &fd, &out->existed, error)) return false;
   if (!out->existed) return true;
 
-  // Only the header's text (as written) and each row's first cell (unquoted) are kept.
+  // Only the header's text (as written) and, of each row, the cells DoneRows matches by
+  // (unquoted) are kept.
   CsvReader::Options options;
   options.max_field_bytes = kMaxKey;
   CsvReader csv(options);
   bool first_record = true;
-  std::string key;
+  size_t input_column = 0;  // 0: the header names no input_domain column (not our CSV)
+  std::string domain, verdict, input_domain;
+  bool usable = true;  // no kept cell of this record was cut or malformed
   uint64_t offset = 0;
   bool read_ok = ReadChunks(fd, path, [&](const char* buf, size_t n) {
     for (size_t i = 0; i < n; i++, offset++) {
@@ -83,14 +101,25 @@ bool PrepareCsvResume(const std::string& path, CsvResumeState* out, std::string*
         if (!out->header.empty() && out->header.back() == '\r') out->header.pop_back();
         first_record = false;
         out->kept_bytes = offset + 1;
+        input_column = InputDomainColumn(out->header);
         continue;
       }
       if (event == CsvReader::Event::kNone) continue;
-      // A first cell that is cut or malformed is no domain of ours.
-      if (csv.field_index() == 0 && !csv.field_cut() && csv.error().empty()) key = csv.field();
+      size_t index = csv.field_index();
+      std::string* kept = index == 0              ? &domain
+                          : index == 1            ? &verdict
+                          : index == input_column ? &input_domain
+                                                  : nullptr;
+      if (kept != nullptr) {
+        if (csv.field_cut() || !csv.error().empty()) usable = false;
+        *kept = csv.field();
+      }
       if (event == CsvReader::Event::kRecord) {
-        if (!key.empty()) out->keys.insert(std::move(key));
-        key.clear();
+        if (usable) out->rows.Add(domain, verdict, input_domain);
+        domain.clear();
+        verdict.clear();
+        input_domain.clear();
+        usable = true;
         out->kept_bytes = offset + 1;
       }
     }

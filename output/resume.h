@@ -3,20 +3,21 @@
 // A run killed at any instant (SIGKILL, power loss) leaves files that end in whole records
 // followed by at most one partial record: every record is one write(2). PrepareCsvResume and
 // PrepareLinesResume find the end of the last whole record, cut off what follows it, and (for
-// the domain CSV) collect the keys of the records already there, so that the resumed run skips
-// them and appends after them.
+// the domain CSV) collect the rows already there (done_rows.h), so that the resumed run skips
+// their input rows and appends after them.
 #pragma once
 
 #include <cstdint>
 #include <string>
-#include <unordered_set>
+
+#include "output/done_rows.h"
 
 namespace mxsweep::output {
 
 struct CsvResumeState {
   bool existed = false;                     // the file was there (possibly empty)
   std::string header;                       // the first record without its line end, "" if none
-  std::unordered_set<std::string> keys;     // the first cell of every later whole record
+  DoneRows rows;                            // every later whole record that is a row of ours
   uint64_t kept_bytes = 0;                  // size after cutting the partial record off
   uint64_t cut_bytes = 0;                   // bytes of partial record cut off
 };

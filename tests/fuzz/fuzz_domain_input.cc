@@ -27,9 +27,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     mxsweep::DomainReader::Result r = reader.Next(&entry, &error);
     if (r == mxsweep::DomainReader::Result::kEnd) break;
     if (r == mxsweep::DomainReader::Result::kError) {
-      if (error.message.empty()) std::abort();
+      // A bad row is still a row of the report: it says why, and names no domain.
+      if (error.message.empty() || entry.kind != mxsweep::RowKind::kInvalid || !entry.domain.empty()) std::abort();
       continue;
     }
+    if (r == mxsweep::DomainReader::Result::kDuplicate && entry.first_line >= entry.line) std::abort();
     if (entry.domain.empty() || entry.domain.size() > 253) std::abort();
     for (char c : entry.domain) {
       bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/csv_reader.h"
 #include "sim/demo_world.h"
 #include "tests/integration/external_server.h"
 
@@ -87,6 +88,37 @@ Result RunMxsweep(const std::string& args, const std::string& stdin_text = "") {
   return r;
 }
 
+// CsvRows parses a whole CSV text into rows of cells (the header first).
+std::vector<std::vector<std::string>> CsvRows(const std::string& csv) {
+  std::vector<std::vector<std::string>> rows;
+  CsvReader reader(CsvReader::Options{});
+  std::vector<std::string> row;
+  for (char c : csv) {
+    CsvReader::Event event = reader.Push(c);
+    if (event == CsvReader::Event::kNone) continue;
+    row.push_back(reader.field());
+    if (event == CsvReader::Event::kRecord) rows.push_back(std::move(row)), row.clear();
+  }
+  return rows;
+}
+
+// Cell returns the cell of |row| under |column| in |header|, or "?" when there is none.
+std::string Cell(const std::vector<std::string>& header, const std::vector<std::string>& row,
+                 const std::string& column) {
+  for (size_t i = 0; i < header.size() && i < row.size(); i++) {
+    if (header[i] == column) return row[i];
+  }
+  return "?";
+}
+
+// LastLine returns the last line of |text|.
+std::string LastLine(const std::string& text) {
+  size_t end = text.find_last_not_of('\n');
+  if (end == std::string::npos) return "";
+  size_t start = text.rfind('\n', end);
+  return text.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start == std::string::npos ? 0 : start + 1));
+}
+
 TEST(CliScan, StdinToStdoutWithCarriedColumnsAndBadLines) {
   BackgroundWorld world;
   Result r = RunMxsweep("scan - -o - " + world.ScanArgs(),
@@ -94,24 +126,99 @@ TEST(CliScan, StdinToStdoutWithCarriedColumnsAndBadLines) {
                  "modern.demo,\"Alice, Ops\"\n"
                  "bad domain!,Bob\n"
                  "oldbox.demo,=SUM(A1)\n"
-                 "modern.demo,dup\n");
+                 "Modern.Demo.,dup\n");
   ASSERT_EQ(r.code, 0) << r.err;
   std::istringstream lines(r.out);
-  std::string header, row1, row2, extra;
+  std::string header;
   std::getline(lines, header);
-  std::getline(lines, row1);
-  std::getline(lines, row2);
   EXPECT_EQ(header.rfind("domain,verdict,impact,action,mx_hosts,legacy_only_hosts,not_probed,cert_problems,"
-                         "error_detail,owner,scan_time", 0), 0u) << header;
-  std::string both = row1 + "\n" + row2;
-  EXPECT_NE(both.find("modern.demo,OK,"), std::string::npos) << r.out;
-  EXPECT_NE(both.find("oldbox.demo,LEGACY_ONLY,"), std::string::npos) << r.out;
-  EXPECT_NE(both.find("\"Alice, Ops\""), std::string::npos) << "carried column quoted";
-  EXPECT_NE(both.find("'=SUM(A1)"), std::string::npos) << "formula neutralised: " << both;
-  EXPECT_FALSE(std::getline(lines, extra) && !extra.empty()) << "duplicate swept once: " << r.out;
+                         "error_detail,owner,scan_time,input_domain", 0), 0u) << header;
+  EXPECT_NE(r.out.find("modern.demo,OK,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("oldbox.demo,LEGACY_ONLY,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"Alice, Ops\""), std::string::npos) << "carried column quoted";
+  EXPECT_NE(r.out.find("'=SUM(A1)"), std::string::npos) << "formula neutralised: " << r.out;
   EXPECT_NE(r.err.find("line 3:"), std::string::npos) << "bad line reported with its number: " << r.err;
-  EXPECT_NE(r.err.find("2 domains"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("4 input rows"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("LEGACY_ONLY"), std::string::npos) << "summary per verdict: " << r.err;
+}
+
+// Issue 15: one row per input data row. A bad row is INVALID_INPUT with the reason and its line,
+// a repeated domain is DUPLICATE pointing at the row with the verdict; both keep their carried
+// cells and are never probed; input_domain keeps each row's own spelling.
+TEST(CliScan, EveryInputRowHasARow) {
+  BackgroundWorld world;
+  const std::string list =
+      "domain,owner\n"                // 1: the header is no row
+      "modern.demo,Alice\n"           // 2
+      "# a comment is no row\n"       // 3
+      "bad domain!,Bob\n"             // 4: INVALID_INPUT (bad character)
+      "\n"                            // 5: nor is a blank line
+      "oldbox.demo,Carol,extra\n"     // 6: INVALID_INPUT (a cell more than the header)
+      "Modern.Demo.,Dave\n"           // 7: DUPLICATE of line 2
+      "bücher.demo,Erin\n"            // 8: an IDN (no such domain in the world: NO_MAIL)
+      ",Frank\n"                      // 9: INVALID_INPUT (empty domain cell)
+      "modern.demo,Grace\n";          // 10: DUPLICATE of line 2
+  Result r = RunMxsweep("scan - -o - " + world.ScanArgs(), list);
+  ASSERT_EQ(r.code, 0) << "invalid and duplicate rows alone do not make a sweep inconclusive: " << r.err;
+  std::vector<std::vector<std::string>> rows = CsvRows(r.out);
+  ASSERT_EQ(rows.size(), 8u) << "a header and 7 rows, one per input data row:\n" << r.out;
+  const std::vector<std::string>& h = rows[0];
+  EXPECT_EQ(h.back(), "input_domain");
+  struct Want {
+    const char* owner;
+    const char* domain;
+    const char* verdict;
+    const char* input_domain;
+    const char* detail;  // in error_detail
+  };
+  const Want wants[] = {
+      {"Alice", "modern.demo", "OK", "modern.demo", ""},
+      {"Bob", "", "INVALID_INPUT", "bad domain!", "line 4: "},
+      {"Carol", "", "INVALID_INPUT", "oldbox.demo", "line 6: 3 fields but the header has 2"},
+      {"Dave", "modern.demo", "DUPLICATE", "Modern.Demo.", "line 7: same domain as line 2 (modern.demo); its verdict is on that row"},
+      {"Erin", "xn--bcher-kva.demo", "NO_MAIL", "bücher.demo", ""},
+      {"Frank", "", "INVALID_INPUT", "", "line 9: empty domain cell"},
+      {"Grace", "modern.demo", "DUPLICATE", "modern.demo", "same domain as line 2"},
+  };
+  for (const Want& w : wants) {
+    auto row = std::find_if(rows.begin() + 1, rows.end(), [&](const auto& cells) { return Cell(h, cells, "owner") == w.owner; });
+    ASSERT_NE(row, rows.end()) << w.owner << " has no row:\n" << r.out;
+    EXPECT_EQ(Cell(h, *row, "domain"), w.domain) << w.owner;
+    EXPECT_EQ(Cell(h, *row, "verdict"), w.verdict) << w.owner;
+    EXPECT_EQ(Cell(h, *row, "input_domain"), w.input_domain) << w.owner;
+    EXPECT_NE(Cell(h, *row, "error_detail").find(w.detail), std::string::npos) << w.owner << ": " << Cell(h, *row, "error_detail");
+    EXPECT_FALSE(Cell(h, *row, "action").empty()) << w.owner;
+    EXPECT_FALSE(Cell(h, *row, "scan_time").empty()) << w.owner;
+  }
+  // Never probed: only modern.demo's address was met (oldbox.demo's row was invalid).
+  EXPECT_NE(r.err.find("addresses: 1 met"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("7 input rows"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("  INVALID_INPUT      3\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("  DUPLICATE          2\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("  OK                 1\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("  NO_MAIL            1\n"), std::string::npos) << r.err;
+  EXPECT_EQ(LastLine(r.err),
+            "mxsweep scan: 2 of 2 domains have a definite verdict; 0 inconclusive; 5 input rows invalid or duplicate")
+      << r.err;
+}
+
+// Issue 15: the final line says how far the sweep can be relied on, and exit code 5 tells a
+// script "finished, but some domains are inconclusive" apart from 0, "every domain definite".
+TEST(CliScan, InconclusiveDomainsMakeExitCodeFive) {
+  BackgroundWorld world;
+  // busy.demo answers 421: no retries, or the back-off makes this test wait a minute and a half.
+  Result r = RunMxsweep("scan - -o - --tempfail-retries 0 " + world.ScanArgs(),
+                        "modern.demo\ndead.demo\nbusy.demo\nservfail.demo\nbad..row\n");
+  EXPECT_EQ(r.code, 5) << r.err;
+  EXPECT_EQ(LastLine(r.err),
+            "mxsweep scan: 1 of 4 domains have a definite verdict; 3 inconclusive (1 UNREACHABLE, 1 TEMPFAIL, "
+            "1 DNS_ERROR); 1 input rows invalid or duplicate")
+      << r.err;
+  r = RunMxsweep("scan - -o - " + world.ScanArgs(), "modern.demo\noldbox.demo\ngone.demo\n");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(LastLine(r.err),
+            "mxsweep scan: 3 of 3 domains have a definite verdict; 0 inconclusive; 0 input rows invalid or duplicate")
+      << r.err;
 }
 
 // PipedScan runs `mxsweep scan - -o -` with its stdin and stdout on pipes the test holds, so the
@@ -246,7 +353,7 @@ TEST(CliScan, PrivateMxRefusedWithoutAllowPrivate) {
   std::string args = world.ScanArgs();
   args.replace(args.find(" --allow-private"), 16, "");
   Result r = RunMxsweep("scan - -o - " + args, "modern.demo\n");
-  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.code, 5) << "finished, but the domain is inconclusive: " << r.err;
   EXPECT_NE(r.out.find("modern.demo,UNREACHABLE"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("target-refused"), std::string::npos) << r.out;
 }
@@ -335,8 +442,10 @@ TEST(CliScan, SweepStopsWhenMostRecentDomainsFailDns) {
   EXPECT_GE(rows(r.out), 200);
   EXPECT_LT(rows(r.out), kDomains) << "stopped early";
   r = RunMxsweep(args + " --keep-going", list);
-  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.code, 5) << "swept to the end, every domain inconclusive: " << r.err;
   EXPECT_EQ(rows(r.out), kDomains);
+  EXPECT_NE(LastLine(r.err).find("0 of 400 domains have a definite verdict; 400 inconclusive (400 DNS_ERROR)"),
+            std::string::npos) << r.err;
 }
 
 TEST(CliScan, ZeroDomainsInFlightIsAUsageError) {
@@ -417,7 +526,9 @@ TEST(CliCommands, UnknownCommandSuggestsTheClosest) {
 TEST(CliDemo, WritesEveryVerdict) {
   std::string dir = MakeTempDir();
   Result r = RunMxsweep("demo -o " + dir + "/demo.csv");
+  // The demo's world is inconclusive on purpose in places; a finished demo still exits 0.
   ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("4 inconclusive (2 UNREACHABLE, 1 TEMPFAIL, 1 DNS_ERROR)"), std::string::npos) << r.err;
   std::stringstream csv;
   csv << std::ifstream(dir + "/demo.csv").rdbuf();
   for (const char* v : {"OK", "OK_LEGACY_ENABLED", "PARTIAL", "LEGACY_ONLY", "NO_SHARED_CIPHER", "TLS13_ONLY",
@@ -497,10 +608,11 @@ TEST(CliScan, FullDiskAndUnwritablePathAreClearErrors) {
   }
 }
 
-// SummaryCounts reads the summary on stderr: the "N domains in" figure and the sum of the
-// per-verdict lines.
+// SummaryCounts reads the summary on stderr: the "N input rows ... W written" line and the sum
+// of the per-verdict lines.
 struct SummaryCounts {
-  long domains = -1;
+  long input_rows = -1;
+  long written = -1;
   long verdicts = 0;
 };
 
@@ -512,10 +624,14 @@ SummaryCounts ReadSummary(const std::string& err) {
   std::string line;
   while (std::getline(lines, line)) {
     size_t at = line.find(lead);
-    if (at != std::string::npos && line.find(" domains in ", at) != std::string::npos) {
+    if (at != std::string::npos && line.find(" input rows", at) != std::string::npos) {
       size_t digits = at + lead.size();
       if (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits]))) {
-        c.domains = std::stol(line.substr(digits));
+        c.input_rows = std::stol(line.substr(digits));
+      }
+      size_t colon = line.find(": ", digits);
+      if (colon != std::string::npos && line.find(" written", colon) != std::string::npos) {
+        c.written = std::stol(line.substr(colon + 2));
       }
       continue;
     }
@@ -546,7 +662,7 @@ TEST(CliScan, SummaryAfterAWriteFailureCountsOnlyTheRowsWritten) {
   long rows = -1;  // the header is not a row
   for (std::string line; std::getline(csv, line);) rows++;
   SummaryCounts c = ReadSummary(r.err);
-  EXPECT_EQ(c.domains, rows) << "CSV:\n" << csv.str() << "stderr:\n" << r.err;
+  EXPECT_EQ(c.written, rows) << "CSV:\n" << csv.str() << "stderr:\n" << r.err;
   EXPECT_EQ(c.verdicts, rows) << r.err;
   EXPECT_NE(r.err.find("not written"), std::string::npos) << r.err;
 
@@ -554,7 +670,7 @@ TEST(CliScan, SummaryAfterAWriteFailureCountsOnlyTheRowsWritten) {
   r = RunMxsweep("scan - -o /dev/full --force " + world.ScanArgs(), list);
   EXPECT_EQ(r.code, 1) << r.err;
   c = ReadSummary(r.err);
-  EXPECT_EQ(c.domains, 0) << r.err;
+  EXPECT_EQ(c.written, 0) << r.err;
   EXPECT_EQ(c.verdicts, 0) << r.err;
 }
 

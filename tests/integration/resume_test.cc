@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <fcntl.h>
 #include <fstream>
@@ -15,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "base/csv_reader.h"
 #include "sim/dns_responder.h"
 #include "sim/smtp_server.h"
 #include "tests/integration/external_server.h"
@@ -224,11 +227,87 @@ TEST(Resume, SweepKilledWithSigkillResumesWithoutLossOrDuplicates) {
   EXPECT_EQ(WaitExit(pid, milliseconds(60000)), 0) << Slurp(dir + "/stderr");
   std::string err = Slurp(dir + "/stderr");
   EXPECT_NE(err.find("cut a partial last record"), std::string::npos) << err;
-  EXPECT_NE(err.find("already in the output, skipped"), std::string::npos) << err;
+  EXPECT_NE(err.find(std::to_string(first_rows) + " already in the output (--resume)"), std::string::npos) << err;
   std::string csv = Slurp(out);
   EXPECT_EQ(csv.substr(0, first.size()), first) << "rows of the first run were changed";
   ExpectEveryDomainOnce(csv);
   ExpectWholeJsonLines(Slurp(hosts));
+}
+
+// RowKeys lists every row of |csv| after the header as "verdict domain input_domain".
+std::vector<std::string> RowKeys(const std::string& csv) {
+  std::vector<std::vector<std::string>> rows;
+  CsvReader reader(CsvReader::Options{});
+  std::vector<std::string> row;
+  for (char c : csv) {
+    CsvReader::Event event = reader.Push(c);
+    if (event == CsvReader::Event::kNone) continue;
+    row.push_back(reader.field());
+    if (event == CsvReader::Event::kRecord) rows.push_back(std::move(row)), row.clear();
+  }
+  std::vector<std::string> keys;
+  for (size_t i = 1; i < rows.size(); i++) keys.push_back(rows[i][1] + " " + rows[i][0] + " " + rows[i].back());
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+// Issue 15: a list with invalid and duplicate rows, killed mid-sweep and resumed, ends with
+// exactly one row per input row. Invalid and duplicate rows are written the moment they are
+// read (a few domains in flight at a time here, so the kill finds some written and some not);
+// one invalid text repeats, so the resumed run must count, not just look up.
+TEST(Resume, InvalidAndDuplicateRowsAreWrittenOnceAcrossAKill) {
+  SlowFleet fleet;
+  std::string list, line;
+  std::vector<std::string> want;  // the row keys the final CSV must hold, as RowKeys makes them
+  std::istringstream domains(fleet.list());
+  for (int i = 0; std::getline(domains, line); i++) {
+    list += line + "\n";
+    want.push_back("OK " + line + " " + line);
+    if (i % 6 == 1) {
+      list += "not-a-domain\n";  // single label: INVALID_INPUT, the same text each time
+      want.push_back("INVALID_INPUT  not-a-domain");
+    }
+    if (i % 6 == 3) {
+      std::string upper = line;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      list += upper + ".\n";  // the domain just above, spelt otherwise: DUPLICATE
+      want.push_back("DUPLICATE " + line + " " + upper + ".");
+    }
+  }
+  list += "d0.resume.test\n";  // a second duplicate of the first domain, last of all
+  want.push_back("DUPLICATE d0.resume.test d0.resume.test");
+  std::sort(want.begin(), want.end());
+  const size_t input_rows = want.size();
+
+  std::string dir = MakeTempDir();
+  std::ofstream(dir + "/list.txt") << list;
+  std::string out = dir + "/out.csv";
+  std::vector<std::string> args = {"scan", dir + "/list.txt", "-o", out, "--max-domains-in-flight", "4"};
+  for (const std::string& a : fleet.ScanArgs()) args.push_back(a);
+
+  pid_t pid = Spawn(args, dir);
+  ASSERT_TRUE(WaitForRows(out, 20, milliseconds(30000))) << Slurp(dir + "/stderr");
+  kill(pid, SIGKILL);
+  EXPECT_EQ(WaitExit(pid, milliseconds(5000)), -SIGKILL);
+  std::string first = Slurp(out);
+  ASSERT_LT(CountRows(first), input_rows) << "the sweep ended before the kill";
+  EXPECT_NE(first.find(",INVALID_INPUT,"), std::string::npos) << "some invalid rows were written before the kill";
+  EXPECT_NE(first.find(",DUPLICATE,"), std::string::npos) << "some duplicate rows were written before the kill";
+
+  args.push_back("--resume");
+  pid = Spawn(args, dir);
+  EXPECT_EQ(WaitExit(pid, milliseconds(60000)), 0) << Slurp(dir + "/stderr");
+  std::string csv = Slurp(out);
+  EXPECT_EQ(csv.substr(0, first.size()), first) << "rows of the first run were changed";
+  EXPECT_EQ(RowKeys(csv), want) << csv;
+  std::string err = Slurp(dir + "/stderr");
+  std::string said = "mxsweep scan: " + std::to_string(input_rows) + " input rows in ";
+  EXPECT_NE(err.find(said), std::string::npos) << err;
+  EXPECT_NE(err.find(std::to_string(CountRows(first)) + " already in the output (--resume)"), std::string::npos) << err;
+  EXPECT_NE(err.find("mxsweep scan: 60 of 60 domains have a definite verdict; 0 inconclusive; " +
+                     std::to_string(input_rows - 60) + " input rows invalid or duplicate"),
+            std::string::npos)
+      << "the final line covers the rows of both runs: " << err;
 }
 
 // The stop signals: each finishes the sessions in flight, prints the summary and exits 130. A
@@ -260,7 +339,8 @@ TEST_P(StopSignalTest, FinishesInFlightSessionsWritesSummaryAndResumes) {
   EXPECT_EQ(WaitExit(pid, milliseconds(15000)), 130);
   std::string err = Slurp(dir + "/stderr");
   EXPECT_NE(err.find(std::string(sig.said) + ": finishing the sessions in flight"), std::string::npos) << err;
-  EXPECT_NE(err.find("domains in"), std::string::npos) << "no summary: " << err;
+  EXPECT_NE(err.find(" input rows read in "), std::string::npos) << "no summary: " << err;
+  EXPECT_NE(err.find("; the list is not finished\n"), std::string::npos) << "the final line says so: " << err;
   std::string first = Slurp(out);
   EXPECT_LT(CountRows(first), static_cast<size_t>(kDomains));
   EXPECT_EQ(first.substr(first.size() - 2), "\r\n");

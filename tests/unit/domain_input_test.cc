@@ -15,12 +15,14 @@ struct Outcome {
   bool error = false;
   std::string domain;  // or the error kind's name
   size_t line = 0;
+  bool duplicate = false;
 };
 
 struct ReadAll {
   std::vector<Outcome> outcomes;
   std::vector<DomainEntry> entries;
   std::vector<InputError> errors;
+  std::vector<DomainEntry> rows;  // every row handed out, whatever its kind
   size_t duplicates = 0;
   bool csv = false;
 };
@@ -34,17 +36,28 @@ ReadAll Read(const std::string& text, DomainReaderOptions options = {}) {
   while (true) {
     DomainReader::Result r = reader.Next(&entry, &err);
     if (r == DomainReader::Result::kEnd) break;
+    all.rows.push_back(entry);
     if (r == DomainReader::Result::kEntry) {
+      EXPECT_EQ(entry.kind, RowKind::kDomain);
       all.outcomes.push_back({false, entry.domain, entry.line});
       all.entries.push_back(entry);
+    } else if (r == DomainReader::Result::kDuplicate) {
+      EXPECT_EQ(entry.kind, RowKind::kDuplicate);
+      all.outcomes.push_back({false, entry.domain, entry.line, true});
+      all.duplicates++;
     } else {
+      EXPECT_EQ(entry.kind, RowKind::kInvalid);
+      EXPECT_EQ(entry.line, err.line);
+      EXPECT_EQ(entry.error.message, err.message);
+      EXPECT_TRUE(entry.domain.empty());
       all.outcomes.push_back({true, std::string(InputErrorKindName(err.kind)), err.line});
       all.errors.push_back(err);
     }
   }
   EXPECT_EQ(reader.entries(), all.entries.size());
   EXPECT_EQ(reader.errors(), all.errors.size());
-  all.duplicates = reader.duplicates();
+  EXPECT_EQ(reader.duplicates(), all.duplicates);
+  EXPECT_EQ(reader.rows(), all.rows.size());
   all.csv = reader.csv_mode();
   return all;
 }
@@ -136,6 +149,8 @@ TEST(DomainInput, ParseDomainLineSkipsAndStrips) {
   EXPECT_NE(message.find("header"), std::string::npos) << message;
 }
 
+// Every data row comes out once (issue 15): a duplicate is a row of its own that points at the
+// first row of its domain, and each row keeps its domain as the input spelled it.
 TEST(DomainInput, ReaderLineModeWithErrorsAndDuplicates) {
   ReadAll all = Read(
       "\xef\xbb\xbf# partner list\r\n"  // 1: BOM and CRLF
@@ -148,7 +163,7 @@ TEST(DomainInput, ReaderLineModeWithErrorsAndDuplicates) {
       "xn--bcher-kva.example\n"         // 8: duplicate of line 4
       "last.example");                  // 9: no final newline
   EXPECT_FALSE(all.csv);
-  ASSERT_EQ(all.outcomes.size(), 5u);
+  ASSERT_EQ(all.outcomes.size(), 7u) << "one per data row";
   EXPECT_EQ(all.outcomes[0].domain, "example.com");
   EXPECT_EQ(all.outcomes[0].line, 2u);
   EXPECT_EQ(all.outcomes[1].domain, "xn--bcher-kva.example");
@@ -156,15 +171,28 @@ TEST(DomainInput, ReaderLineModeWithErrorsAndDuplicates) {
   EXPECT_TRUE(all.outcomes[2].error);
   EXPECT_EQ(all.outcomes[2].domain, "empty-label");
   EXPECT_EQ(all.outcomes[2].line, 5u);
-  EXPECT_TRUE(all.outcomes[3].error);
-  EXPECT_EQ(all.outcomes[3].domain, "ip-literal");
-  EXPECT_EQ(all.outcomes[3].line, 7u);
-  EXPECT_EQ(all.outcomes[4].domain, "last.example");
-  EXPECT_EQ(all.outcomes[4].line, 9u);
+  EXPECT_TRUE(all.outcomes[3].duplicate);
+  EXPECT_EQ(all.outcomes[3].domain, "example.com");
+  EXPECT_EQ(all.outcomes[3].line, 6u);
+  EXPECT_TRUE(all.outcomes[4].error);
+  EXPECT_EQ(all.outcomes[4].domain, "ip-literal");
+  EXPECT_EQ(all.outcomes[4].line, 7u);
+  EXPECT_TRUE(all.outcomes[5].duplicate);
+  EXPECT_EQ(all.outcomes[5].domain, "xn--bcher-kva.example");
+  EXPECT_EQ(all.outcomes[5].line, 8u);
+  EXPECT_EQ(all.outcomes[6].domain, "last.example");
+  EXPECT_EQ(all.outcomes[6].line, 9u);
   EXPECT_EQ(all.duplicates, 2u);
+  EXPECT_EQ(all.rows[3].first_line, 2u) << "the row that carries the verdict";
+  EXPECT_EQ(all.rows[5].first_line, 4u);
+  std::vector<std::string> spelled;
+  for (const DomainEntry& row : all.rows) spelled.push_back(row.input_domain);
+  EXPECT_EQ(spelled, (std::vector<std::string>{"example.com", "bücher.example", "bad..name", "EXAMPLE.com.",
+                                               "10.0.0.1", "xn--bcher-kva.example", "last.example"}));
   EXPECT_EQ(FormatInputError(all.errors[0]).rfind("line 5: ", 0), 0u)
       << FormatInputError(all.errors[0]);
   EXPECT_NE(all.errors[0].message.find("bad..name"), std::string::npos);
+  EXPECT_EQ(all.rows[2].error.kind, InputErrorKind::kEmptyLabel);
 }
 
 TEST(DomainInput, EveryErrorCarriesItsLineNumber) {
@@ -247,6 +275,37 @@ TEST(DomainInput, CsvWithCarriedColumns) {
   EXPECT_EQ(all.errors[1].line, 8u);
   EXPECT_EQ(all.errors[2].kind, InputErrorKind::kCsvSyntax);
   EXPECT_EQ(all.errors[2].line, 9u);
+  // The bad rows keep their cells (issue 15): the extra cell is the one lost.
+  ASSERT_EQ(all.rows.size(), 6u);
+  EXPECT_EQ(all.rows[3].input_domain, "many.example");
+  EXPECT_EQ(all.rows[3].columns, (Cols{{"Partner", "Too"}, {"Contact", "a"}}));
+  EXPECT_EQ(all.rows[4].input_domain, "");
+  EXPECT_EQ(all.rows[4].columns, (Cols{{"Partner", "Empty"}, {"Contact", "x"}}));
+  EXPECT_EQ(all.rows[5].columns[0], (std::pair<std::string, std::string>{"Partner", "Bad"}));
+  EXPECT_EQ(all.rows[1].input_domain, "bücher.example");
+}
+
+// Issue 15: a bad name in a CSV row keeps the row's contact cells and its spelling; a duplicate
+// keeps its own cells and spelling too, and points at the row with the verdict.
+TEST(DomainInput, CsvBadAndDuplicateRowsKeepTheirCells) {
+  ReadAll all = Read(
+      "domain,contact\n"
+      "Bücher.Example.,anna@example.org\n"   // 2
+      "not a domain,bob@example.org\n"       // 3
+      "xn--bcher-kva.example,carl@example.org\n");  // 4
+  ASSERT_EQ(all.rows.size(), 3u);
+  using Cols = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(all.rows[0].kind, RowKind::kDomain);
+  EXPECT_EQ(all.rows[0].domain, "xn--bcher-kva.example");
+  EXPECT_EQ(all.rows[0].input_domain, "Bücher.Example.");
+  EXPECT_EQ(all.rows[1].kind, RowKind::kInvalid);
+  EXPECT_EQ(all.rows[1].error.kind, InputErrorKind::kBadCharacter);
+  EXPECT_EQ(all.rows[1].input_domain, "not a domain");
+  EXPECT_EQ(all.rows[1].columns, (Cols{{"contact", "bob@example.org"}}));
+  EXPECT_EQ(all.rows[2].kind, RowKind::kDuplicate);
+  EXPECT_EQ(all.rows[2].first_line, 2u);
+  EXPECT_EQ(all.rows[2].input_domain, "xn--bcher-kva.example");
+  EXPECT_EQ(all.rows[2].columns, (Cols{{"contact", "carl@example.org"}}));
 }
 
 TEST(DomainInput, CsvQuotedFieldSpanningLinesAndDuplicates) {
@@ -262,6 +321,12 @@ TEST(DomainInput, CsvQuotedFieldSpanningLinesAndDuplicates) {
   EXPECT_EQ(all.entries[1].line, 4u);
   EXPECT_EQ(all.entries[1].columns[0].second, " x");
   EXPECT_EQ(all.duplicates, 1u);
+  ASSERT_EQ(all.rows.size(), 3u);
+  EXPECT_EQ(all.rows[2].kind, RowKind::kDuplicate);
+  EXPECT_EQ(all.rows[2].line, 5u);
+  EXPECT_EQ(all.rows[2].first_line, 2u);
+  EXPECT_EQ(all.rows[2].columns[0].second, "again");
+  EXPECT_EQ(all.rows[1].input_domain, "B.Example.");
 }
 
 TEST(DomainInput, CsvStrayQuoteLosesOnlyItsOwnRow) {

@@ -114,5 +114,41 @@ TEST(DomainReport, AnUnremarkableDomainHasNoDetail) {
   EXPECT_EQ(ErrorDetail(d.result), "");
 }
 
+// Issue 15: input_domain comes after scan_time (the columns before it keep their places), and a
+// row that was not swept says why, and where, in error_detail.
+TEST(DomainReport, InputRowsSayWhyAndKeepTheirSpelling) {
+  EXPECT_EQ(DomainCsvHeader({"owner"}),
+            "domain,verdict,impact,action,mx_hosts,legacy_only_hosts,not_probed,cert_problems,error_detail,owner,"
+            "scan_time,input_domain\r\n");
+
+  DomainResult invalid;
+  invalid.entry.kind = RowKind::kInvalid;
+  invalid.entry.line = 4;
+  invalid.entry.input_domain = "-bad.example";
+  invalid.entry.error = {4, InputErrorKind::kHyphenAtEdge, "label \"-bad\" starts or ends with a hyphen"};
+  invalid.entry.columns = {{"owner", "Bob"}};
+  invalid.verdict = InputRowVerdict(ExoProfile(), Verdict::kInvalidInput);
+  EXPECT_EQ(ErrorDetail(invalid), "line 4: label \"-bad\" starts or ends with a hyphen (hyphen-at-edge)");
+  std::string row = DomainCsvRow(invalid, {"owner"});
+  EXPECT_EQ(row.rfind(",INVALID_INPUT,", 0), 0u) << "no domain: " << row;
+  EXPECT_NE(row.find(",Bob,"), std::string::npos) << row;
+  auto ends_with = [](const std::string& text, const std::string& tail) {
+    return text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  EXPECT_TRUE(ends_with(row, ",'-bad.example\r\n")) << "neutralised like any cell: " << row;
+
+  DomainResult dup;
+  dup.entry.kind = RowKind::kDuplicate;
+  dup.entry.domain = "xn--bcher-kva.example";
+  dup.entry.input_domain = "Bücher.Example.";
+  dup.entry.line = 9;
+  dup.entry.first_line = 3;
+  dup.verdict = InputRowVerdict(ExoProfile(), Verdict::kDuplicate);
+  EXPECT_EQ(ErrorDetail(dup), "line 9: same domain as line 3 (xn--bcher-kva.example); its verdict is on that row");
+  row = DomainCsvRow(dup, {});
+  EXPECT_EQ(row.rfind("xn--bcher-kva.example,DUPLICATE,", 0), 0u) << row;
+  EXPECT_TRUE(ends_with(row, ",Bücher.Example.\r\n")) << row;
+}
+
 }  // namespace
 }  // namespace mxsweep
