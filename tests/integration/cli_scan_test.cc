@@ -420,6 +420,17 @@ TEST(CliScan, InputWithoutDomainsIsAUsageError) {
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_NE(r.err.find("';'-separated CSV"), std::string::npos) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  // Every line bad: each is an INVALID_INPUT row as it is read, so stdout has them; the run is
+  // still refused, and a named output file is removed.
+  r = RunMxsweep("scan - -o - " + world.ScanArgs(), "bad..one\nbad..two\n");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("no line holds a usable domain (2 bad lines, reported above)"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3) << "the header and two rows: " << r.out;
+  EXPECT_NE(r.out.find(",INVALID_INPUT,"), std::string::npos) << r.out;
+  std::string all_bad = dir + "/all-bad.csv";
+  r = RunMxsweep("scan - -o " + all_bad + " " + world.ScanArgs(), "bad..one\nbad..two\n");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_FALSE(std::ifstream(all_bad).good()) << "no output file";
 }
 
 // Issue 15: when most recent domains end in DNS_ERROR the resolver is failing, not the
