@@ -13,6 +13,7 @@ apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends \
   libuv1-dev android-libboringssl-dev libc-ares-dev libcli11-dev libidn2-dev \
   libbenchmark-dev libgtest-dev \
   android-boringssl openssl python3 \
+  dpkg-dev file groff-base man-db \
   clang libclang-rt-14-dev  # the libFuzzer targets (tests/fuzz/)
 
 # The interop suite (tests/interop/) runs real servers from Debian on loopback: Postfix, Exim,
