@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
 
   ProbeOptions probe;
   CLI::App* probe_cmd = app.add_subcommand("probe", "probe mail servers: STARTTLS with each TLS version, every address");
-  probe_cmd->add_option("host", probe.hosts, "MX host names or addresses, each optionally HOST:PORT or [IPv6]:PORT (probed at once)")->required();
+  probe_cmd->add_option("host", probe.hosts, "MX host names or addresses, each optionally HOST:PORT or [IPv6]:PORT (probed at once); domains with --mx")->required();
   probe_cmd->add_flag("--json", probe.json, "one JSON object per address per line (JSONL)");
   probe_cmd->add_flag("--mx", probe.mx,
                       "each argument is a domain: probe every address of its MX hosts (null MX and "
