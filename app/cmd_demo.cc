@@ -9,13 +9,23 @@
 
 #include "app/loop_util.h"
 #include "app/commands.h"
+#include "app/scan_outputs.h"
 #include "sim/demo_world.h"
 
 namespace mxsweep::app {
 
 int RunDemo(DemoOptions& demo) {
-  LoopHolder loop;
   std::string error;
+  // Before the simulated world starts: a refused overwrite should cost nothing, and say so as
+  // scan does.
+  for (const std::string& path : {demo.output, demo.hosts}) {
+    int exit_code = kExitError;
+    if (!CheckOutputFile(path, demo.force, "use --force to replace it", &error, &exit_code)) {
+      std::fprintf(stderr, "mxsweep demo: %s\n", error.c_str());
+      return exit_code;
+    }
+  }
+  LoopHolder loop;
   std::unique_ptr<sim::DemoWorld> world = sim::DemoWorld::Start(loop.get(), {}, &error);
   if (!world) {
     std::fprintf(stderr, "mxsweep demo: %s\n", error.c_str());

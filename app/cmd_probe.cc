@@ -1,5 +1,6 @@
 // cmd_probe.cc: `mxsweep probe HOST...` — every probe against every address of a few mail
-// servers, all at once on one loop (the politeness rules still hold per address).
+// servers, all at once on one loop (the politeness rules still hold per address). With --mx the
+// arguments are domains, and their MX hosts are the servers (probe_mx.h).
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -9,12 +10,79 @@
 #include "app/commands.h"
 #include "app/engine_setup.h"
 #include "app/loop_util.h"
+#include "app/probe_mx.h"
 #include "base/host_port.h"
+#include "input/domain_input.h"
 #include "output/host_report.h"
 #include "scanner/engine/address_prober.h"
 #include "scanner/engine/scheduler.h"
 
 namespace mxsweep::app {
+namespace {
+
+// ResolveHost finds the addresses of one host name (or takes an address literal). A name
+// without an address that is a domain with MX hosts gets the hint to use --mx. Returns kExitOk,
+// or kExitResolve after printing why.
+int ResolveHost(uv_loop_t* loop, const std::string& host, const CommonOptions& common,
+                std::vector<ProbeHost>* hosts) {
+  std::string error;
+  HostLookupResult lookup = LookupHost(loop, host, common, &error);
+  if (!lookup.ok) {
+    // Users give `probe` a domain as often as an MX host: say what it is, not only "nodata".
+    std::string hint = lookup.no_address ? MxHint(loop, host, common) : "";
+    std::fprintf(stderr, "mxsweep probe: %s\n", (hint.empty() ? error : hint).c_str());
+    return kExitResolve;
+  }
+  hosts->push_back({host, lookup.addresses});
+  return kExitOk;
+}
+
+// ResolveDomain (--mx) finds the MX hosts of a domain and their addresses. Returns kExitOk,
+// kExitUsage for a name that is no domain, or kExitResolve when there is nothing to probe.
+int ResolveDomain(uv_loop_t* loop, const std::string& text, const CommonOptions& common,
+                  std::vector<ProbeHost>* hosts) {
+  std::string domain, error;
+  InputErrorKind kind;
+  if (!NormaliseDomain(text, &domain, &kind, &error)) {
+    std::fprintf(stderr, "mxsweep probe: --mx %s\n", error.c_str());
+    return kExitUsage;
+  }
+  std::vector<std::string> notes;
+  bool ok = MxHostsOf(loop, domain, common, hosts, &notes, &error);
+  for (const std::string& note : notes) std::fprintf(stderr, "mxsweep probe: %s\n", note.c_str());
+  if (!ok) {
+    std::fprintf(stderr, "mxsweep probe: %s\n", error.c_str());
+    return kExitResolve;
+  }
+  return kExitOk;
+}
+
+// AddTargets queues every address of |host| that |policy| allows, and names the others. It
+// returns false when none is allowed.
+bool AddTargets(const ProbeHost& host, uint16_t port, const TargetPolicy& policy,
+                std::vector<AddressTarget>* targets) {
+  std::vector<std::string> refusals;
+  size_t before = targets->size();
+  for (const IpAddress& ip : host.addresses) {
+    std::string_view range = RefusedRange(ip, policy);
+    if (!range.empty()) {
+      refusals.push_back(ip.ToString() + " is in the " + std::string(range) + " range");
+      continue;
+    }
+    targets->push_back({ip, port, host.name});
+  }
+  if (targets->size() == before) {
+    std::fprintf(stderr, "mxsweep probe: refusing %s: %s (use --allow-private to probe it)\n",
+                 host.name.c_str(), refusals.empty() ? "no address" : refusals.front().c_str());
+    return false;
+  }
+  for (const std::string& r : refusals) {
+    std::fprintf(stderr, "mxsweep probe: skipping %s (use --allow-private to probe it)\n", r.c_str());
+  }
+  return true;
+}
+
+}  // namespace
 
 int RunProbe(ProbeOptions& options) {
   std::string error;
@@ -37,7 +105,8 @@ int RunProbe(ProbeOptions& options) {
   std::vector<AddressTarget> targets;
   int failure = kExitOk;
   for (const std::string& arg : options.hosts) {
-    // HOST:PORT probes that port for this host; --port is the default for the others.
+    // HOST:PORT probes that port for this host (with --mx: for the domain's MX hosts); --port
+    // is the default for the others.
     HostPort named;
     switch (SplitHostPort(arg, &named)) {
       case HostPortError::kNone: break;
@@ -48,32 +117,17 @@ int RunProbe(ProbeOptions& options) {
         std::fprintf(stderr, "mxsweep probe: '%s': the port must be between 1 and 65535\n", arg.c_str());
         return kExitUsage;
     }
-    const std::string& host = named.host;
     uint16_t port = named.port.value_or(common.target_port);
-    HostLookupResult lookup = LookupHost(loop.get(), host, common, &error);
-    if (!lookup.ok) {
-      std::fprintf(stderr, "mxsweep probe: %s\n", error.c_str());
-      failure = kExitResolve;
+    std::vector<ProbeHost> hosts;
+    int lookup_failure = options.mx ? ResolveDomain(loop.get(), named.host, common, &hosts)
+                                    : ResolveHost(loop.get(), named.host, common, &hosts);
+    if (lookup_failure != kExitOk) {
+      if (lookup_failure == kExitUsage) return kExitUsage;
+      failure = lookup_failure;
       continue;
     }
-    std::vector<std::string> refusals;
-    size_t before = targets.size();
-    for (const IpAddress& ip : lookup.addresses) {
-      std::string_view range = RefusedRange(ip, engine.targets);
-      if (!range.empty()) {
-        refusals.push_back(ip.ToString() + " is in the " + std::string(range) + " range");
-        continue;
-      }
-      targets.push_back({ip, port, host});
-    }
-    if (targets.size() == before) {
-      std::fprintf(stderr, "mxsweep probe: refusing %s: %s (use --allow-private to probe it)\n",
-                   host.c_str(), refusals.empty() ? "no address" : refusals.front().c_str());
-      if (failure == kExitOk) failure = kExitRefused;
-      continue;
-    }
-    for (const std::string& r : refusals) {
-      std::fprintf(stderr, "mxsweep probe: skipping %s (use --allow-private to probe it)\n", r.c_str());
+    for (const ProbeHost& host : hosts) {
+      if (!AddTargets(host, port, engine.targets, &targets) && failure == kExitOk) failure = kExitRefused;
     }
   }
   if (targets.empty()) return failure;

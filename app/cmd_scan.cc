@@ -47,6 +47,12 @@ bool CheckScanOptions(ScanOptions& options, std::string* error) {
   if (!CheckRange(options.max_domains_in_flight, 1, kMaxDomainsInFlight, "--max-domains-in-flight", error)) {
     return false;
   }
+  // A status line more often than each second would bury a log; one a day is the least that
+  // still says the sweep is alive.
+  if (!(options.progress_every == 0 || (options.progress_every >= 1 && options.progress_every <= 86400))) {
+    *error = "--progress-every must be 0 (never) or between 1 and 86400 seconds";
+    return false;
+  }
   if (!options.common.notice.empty()) {
     std::fprintf(stderr, "mxsweep scan: %s\n", options.common.notice.c_str());
   }
@@ -167,7 +173,12 @@ int RunScan(ScanOptions& options, uv_loop_t* loop, std::istream* input_override,
       if (!outputs->failed() && !outputs->WriteAddress(facts, domains)) sweep->Stop();
     });
   }
-  controls = std::make_unique<ScanControls>(loop, sweep.get(), isatty(STDERR_FILENO));
+  ProgressOptions progress;
+  if (options.progress_every > 0) {
+    progress.mode = isatty(STDERR_FILENO) ? ProgressMode::kLive : ProgressMode::kLines;
+    progress.every = std::chrono::milliseconds(static_cast<int64_t>(options.progress_every * 1000));
+  }
+  controls = std::make_unique<ScanControls>(loop, sweep.get(), progress);
   controls->Start();
 
   if (background) background->Start();

@@ -45,6 +45,9 @@ HostLookupResult LookupHost(uv_loop_t* loop, const std::string& host, const Comm
     });
     uv_run(loop, UV_RUN_DEFAULT);
     if (answer.status != resolver::DnsStatus::kOk || answer.addresses.empty()) {
+      result.no_address = answer.status == resolver::DnsStatus::kOk ||
+                          answer.status == resolver::DnsStatus::kNoData ||
+                          answer.status == resolver::DnsStatus::kNxDomain;
       *error = "cannot resolve " + host + ": " + std::string(resolver::DnsStatusName(answer.status)) +
                (answer.detail.empty() ? "" : " (" + answer.detail + ")");
       return result;
@@ -60,6 +63,7 @@ HostLookupResult LookupHost(uv_loop_t* loop, const std::string& host, const Comm
   int rc = uv_getaddrinfo(loop, &req, nullptr, host.c_str(), nullptr, &hints);
   if (rc != 0) {
     *error = "cannot resolve " + host + ": " + uv_strerror(rc);
+    result.no_address = rc == UV_EAI_NONAME || rc == UV_EAI_NODATA;
     return result;
   }
   for (addrinfo* ai = req.addrinfo; ai != nullptr; ai = ai->ai_next) {
@@ -73,6 +77,7 @@ HostLookupResult LookupHost(uv_loop_t* loop, const std::string& host, const Comm
   uv_freeaddrinfo(req.addrinfo);
   if (result.addresses.empty()) {
     *error = "cannot resolve " + host + ": no address";
+    result.no_address = true;
     return result;
   }
   result.ok = true;

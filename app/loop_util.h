@@ -25,6 +25,9 @@ class LoopHolder {
 struct HostLookupResult {
   bool ok = false;
   std::vector<IpAddress> addresses;
+  // no_address: the lookup was answered, and the name has no address (NXDOMAIN or NODATA), as
+  // opposed to a lookup that failed (timeout, SERVFAIL).
+  bool no_address = false;
 };
 
 // LookupHost resolves |host| (a name or an address literal) with the resolvers of |common|,

@@ -9,8 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "app/loop_util.h"
 #include "app/commands.h"
+#include "app/help_text.h"
+#include "app/loop_util.h"
 #include "tls/library_version.h"
 
 #ifndef MXSWEEP_VERSION
@@ -63,7 +64,7 @@ void AddCommonOptions(CLI::App* cmd, CommonOptions* o) {
 }
 
 const std::vector<std::string>& CommandNames() {
-  static const std::vector<std::string> names = {"probe", "scan", "demo", "version"};
+  static const std::vector<std::string> names = {"probe", "scan", "demo", "version", "help"};
   return names;
 }
 
@@ -102,10 +103,28 @@ bool CheckCommandWord(int argc, char** argv) {
   if (!best.empty()) {
     std::fprintf(stderr, "mxsweep: unknown command '%s'; did you mean '%s'?\n", word.c_str(), best.c_str());
   } else {
-    std::fprintf(stderr, "mxsweep: unknown command '%s'; the commands are probe, scan, demo and version\n",
+    std::fprintf(stderr, "mxsweep: unknown command '%s'; the commands are probe, scan, demo, version and help\n",
                  word.c_str());
   }
   return false;
+}
+
+// PrintHelp is `mxsweep help [COMMAND]`: the same text as --help.
+int PrintHelp(const CLI::App& app, const std::string& topic) {
+  if (topic.empty()) {
+    // app.help() would show the help of the selected subcommand, which is "help" itself.
+    std::fputs(app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal).c_str(), stdout);
+    return kExitOk;
+  }
+  for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (command->get_name() == topic) {
+      std::fputs(command->help(app.get_name()).c_str(), stdout);
+      return kExitOk;
+    }
+  }
+  std::fprintf(stderr, "mxsweep help: no command '%s'; the commands are probe, scan, demo, version and help\n",
+               topic.c_str());
+  return kExitUsage;
 }
 
 int PrintVersion() {
@@ -128,12 +147,17 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   bool show_version = false;
   app.add_flag("--version", show_version, "print the version of mxsweep and of its TLS library");
+  app.footer(MainHelpFooter());
   if (!CheckCommandWord(argc, argv)) return kExitUsage;
 
   ProbeOptions probe;
   CLI::App* probe_cmd = app.add_subcommand("probe", "probe mail servers: STARTTLS with each TLS version, every address");
-  probe_cmd->add_option("host", probe.hosts, "MX host names or addresses, each optionally HOST:PORT or [IPv6]:PORT (probed at once)")->required();
+  probe_cmd->add_option("host", probe.hosts, "MX host names or addresses, each optionally HOST:PORT or [IPv6]:PORT (probed at once); domains with --mx")->required();
   probe_cmd->add_flag("--json", probe.json, "one JSON object per address per line (JSONL)");
+  probe_cmd->add_flag("--mx", probe.mx,
+                      "each argument is a domain: probe every address of its MX hosts (null MX and "
+                      "implicit MX as in scan)");
+  probe_cmd->footer(ProbeHelpFooter());
   AddCommonOptions(probe_cmd, &probe.common);
 
   ScanOptions scan;
@@ -154,15 +178,25 @@ int main(int argc, char** argv) {
   scan_cmd->add_option("--max-domains-in-flight", scan.max_domains_in_flight,
                        "domains between lookup and verdict at once (bounds memory)")
       ->capture_default_str();
+  scan_cmd->add_option("--progress-every", scan.progress_every,
+                       "seconds between status lines on stderr when it is no terminal (cron, CI, a "
+                       "pipe); on a terminal a live line instead; 0 = no progress at all")
+      ->capture_default_str();
   AddCommonOptions(scan_cmd, &scan.common);
+  scan_cmd->footer(ScanHelpFooter());
 
   DemoOptions demo;
   CLI::App* demo_cmd = app.add_subcommand(
       "demo", "run a whole sweep offline against simulated DNS and mail servers on loopback");
   demo_cmd->add_option("-o,--output", demo.output, "domain CSV to write (- for stdout)")->capture_default_str();
   demo_cmd->add_option("--hosts", demo.hosts, "also write the per-address JSONL");
+  demo_cmd->add_flag("--force", demo.force, "overwrite existing output files (otherwise mxsweep refuses)");
+  demo_cmd->footer(DemoHelpFooter());
 
   CLI::App* version_cmd = app.add_subcommand("version", "print the version of mxsweep and of its TLS library");
+  std::string help_topic;
+  CLI::App* help_cmd = app.add_subcommand("help", "print this help, or a command's (mxsweep help scan)");
+  help_cmd->add_option("command", help_topic, "the command to explain");
 
   try {
     app.parse(argc, argv);
@@ -177,6 +211,7 @@ int main(int argc, char** argv) {
   }
   if (demo_cmd->parsed()) return RunDemo(demo);
   if (version_cmd->parsed() || show_version) return PrintVersion();
-  std::fprintf(stderr, "mxsweep: a command is required: probe, scan, demo or version (--help lists them)\n");
+  if (help_cmd->parsed()) return PrintHelp(app, help_topic);
+  std::fprintf(stderr, "mxsweep: a command is required: probe, scan, demo, version or help (--help lists them)\n");
   return kExitUsage;
 }

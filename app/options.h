@@ -57,8 +57,9 @@ struct CommonOptions {
 
 struct ProbeOptions {
   CommonOptions common;
-  std::vector<std::string> hosts;  // one or more MX host names or addresses
+  std::vector<std::string> hosts;  // one or more MX host names or addresses (domains with |mx|)
   bool json = false;
+  bool mx = false;  // the arguments are domains: probe their MX hosts
 };
 
 // CheckRange reports whether |value| of the option |flag| lies in [|low|, |high|]; if not, it sets
@@ -79,13 +80,16 @@ struct ScanOptions {
   bool resume = false;        // skip domains already in the output CSV, append to the outputs
   bool keep_going = false;    // sweep on even when most recent domains end in DNS_ERROR
   int64_t max_domains_in_flight = 20000;  // as given; CheckScanOptions checks the range
+  // Seconds between status lines on a stderr that is no terminal (cron, CI, a pipe); on a
+  // terminal the live line is redrawn every second instead. 0: neither.
+  double progress_every = 60;
   std::vector<std::string> allowed_ranges;  // set by the demo only (SweepConfig)
 };
 
 struct DemoOptions {
   std::string output = "demo.csv";
   std::string hosts;
-  bool force = true;          // the demo's own file is rewritten on each run
+  bool force = false;         // overwrite existing output files, as scan's --force
 };
 
 }  // namespace mxsweep::app

@@ -1,7 +1,10 @@
 #include "app/scan_controls.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
+
+#include "app/progress_line.h"
 
 namespace mxsweep::app {
 
@@ -25,8 +28,9 @@ const char* SignalWord(int signum) {
 
 }  // namespace
 
-ScanControls::ScanControls(uv_loop_t* loop, Sweep* sweep, bool progress)
+ScanControls::ScanControls(uv_loop_t* loop, Sweep* sweep, ProgressOptions progress)
     : sweep_(sweep), progress_(progress), started_(Clock::now()) {
+  domain_rate_.Start(started_);
   uv_timer_init(loop, &progress_timer_);
   uv_signal_init(loop, &sigint_);
   uv_signal_init(loop, &sigterm_);
@@ -46,8 +50,13 @@ void ScanControls::Start() {
   uv_unref(reinterpret_cast<uv_handle_t*>(&sigint_));
   uv_unref(reinterpret_cast<uv_handle_t*>(&sigterm_));
   uv_unref(reinterpret_cast<uv_handle_t*>(&sighup_));
-  if (progress_) {
-    uv_timer_start(&progress_timer_, OnProgress, 1000, 1000);
+  if (progress_.mode != ProgressMode::kNone) {
+    // The rate is sampled when a line is written: every second on a terminal, every
+    // --progress-every in a log (RateEstimate weighs a long interval as the sum of short ones).
+    uint64_t interval = progress_.mode == ProgressMode::kLive
+                            ? 1000
+                            : static_cast<uint64_t>(std::max<int64_t>(1, progress_.every.count()));
+    uv_timer_start(&progress_timer_, OnProgress, interval, interval);
     uv_unref(reinterpret_cast<uv_handle_t*>(&progress_timer_));
   }
 }
@@ -74,15 +83,17 @@ void ScanControls::OnProgress(uv_timer_t* timer) {
   auto* self = static_cast<ScanControls*>(timer->data);
   const Sweep& sweep = *self->sweep_;
   const SweepStats& st = sweep.stats();
-  double elapsed = std::chrono::duration<double>(Clock::now() - self->started_).count();
-  double rate = elapsed > 0 ? st.domains_done / elapsed : 0;
-  char eta[32] = "?";
-  if (sweep.input_done() && rate > 0) {
-    std::snprintf(eta, sizeof(eta), "%.0f s", (st.domains_started - st.domains_done) / rate);
+  Clock::time_point now = Clock::now();
+  self->domain_rate_.Add(now, st.domains_done);
+  ProgressSnapshot p = MakeSnapshot(st, sweep.input_done(), self->domain_rate_,
+                                    std::chrono::round<std::chrono::seconds>(now - self->started_));
+  if (self->progress_.mode == ProgressMode::kLive) {
+    // "\x1b[K" clears what a longer previous line left on the right.
+    std::fprintf(stderr, "\r%s\x1b[K", LiveProgressLine(p).c_str());
+  } else {
+    std::fputs(StatusProgressLine(p, std::chrono::system_clock::now()).c_str(), stderr);
   }
-  std::fprintf(stderr, "\r%zu/%zu%s domains, %.1f/s, ETA %s, %zu/%zu addresses, %zu connections   ",
-               st.domains_done, st.domains_started, sweep.input_done() ? "" : "+", rate, eta,
-               st.addresses_done, st.addresses, st.connections);
+  std::fflush(stderr);
 }
 
 }  // namespace mxsweep::app

@@ -1,20 +1,34 @@
 // scan_controls.h: what a running scan puts on the loop beside the sweep — the signals that stop
 // it (SIGINT, SIGTERM, SIGHUP: the first finishes the sessions in flight, the second stops at
-// once) and, on a terminal, the progress line.
+// once) and the progress: a live line on a terminal, a status line every --progress-every
+// seconds elsewhere (progress_line.h).
 #pragma once
 
 #include <uv.h>
 
 #include <chrono>
 
+#include "app/rate_estimate.h"
 #include "scanner/engine/sweep.h"
 
 namespace mxsweep::app {
 
+// ProgressMode says how a scan reports its progress on stderr.
+enum class ProgressMode : uint8_t {
+  kNone,
+  kLive,   // a terminal: one line redrawn every second
+  kLines,  // a log (cron, CI, a pipe): one self-contained line every |every|
+};
+
+struct ProgressOptions {
+  ProgressMode mode = ProgressMode::kNone;
+  std::chrono::milliseconds every{60000};  // kLines only
+};
+
 class ScanControls {
  public:
-  // |sweep| must outlive the controls; |progress| enables the live progress line.
-  ScanControls(uv_loop_t* loop, Sweep* sweep, bool progress);
+  // |sweep| must outlive the controls.
+  ScanControls(uv_loop_t* loop, Sweep* sweep, ProgressOptions progress);
   ScanControls(const ScanControls&) = delete;
   ScanControls& operator=(const ScanControls&) = delete;
 
@@ -34,7 +48,8 @@ class ScanControls {
   static void OnProgress(uv_timer_t* timer);
 
   Sweep* sweep_;
-  bool progress_;
+  ProgressOptions progress_;
+  RateEstimate domain_rate_;
   int signals_ = 0;
   std::chrono::steady_clock::time_point started_;
   uv_timer_t progress_timer_{};

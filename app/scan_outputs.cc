@@ -12,12 +12,8 @@
 #include "output/host_report.h"
 
 namespace mxsweep::app {
-namespace {
 
-// CheckOutputPath finds what opening |path| would refuse, without creating anything: an
-// existing file without --force or --resume (a usage error, exit 2), a directory, or a folder
-// that cannot be written into (exit 1).
-bool CheckOutputPath(const std::string& path, const output::FileSinkOptions& options,
+bool CheckOutputFile(const std::string& path, bool may_replace, const std::string& how_to_replace,
                      std::string* error, int* exit_code) {
   if (path.empty() || path == "-") return true;
   struct stat st;
@@ -27,9 +23,8 @@ bool CheckOutputPath(const std::string& path, const output::FileSinkOptions& opt
       *exit_code = kExitUsage;
       return false;
     }
-    if (!options.force && !options.append && S_ISREG(st.st_mode)) {
-      *error = path + ": already exists; refusing to overwrite it (use --force to replace it or "
-                      "--resume to append)";
+    if (!may_replace && S_ISREG(st.st_mode)) {
+      *error = path + ": already exists; refusing to overwrite it (" + how_to_replace + ")";
       *exit_code = kExitUsage;
       return false;
     }
@@ -43,6 +38,15 @@ bool CheckOutputPath(const std::string& path, const output::FileSinkOptions& opt
     return false;
   }
   return true;
+}
+
+namespace {
+
+// CheckOutputPath is CheckOutputFile with scan's options: --force replaces, --resume appends.
+bool CheckOutputPath(const std::string& path, const output::FileSinkOptions& options,
+                     std::string* error, int* exit_code) {
+  return CheckOutputFile(path, options.force || options.append,
+                         "use --force to replace it or --resume to append", error, exit_code);
 }
 
 }  // namespace

@@ -14,6 +14,13 @@
 
 namespace mxsweep::app {
 
+// CheckOutputFile finds what writing |path| would refuse, without creating anything: an
+// existing file unless |may_replace| (a usage error, exit 2; the message ends with
+// "(|how_to_replace|)"), a directory (exit 2), or a folder that cannot be written into
+// (exit 1). "-" (stdout) and "" (no file) always pass.
+bool CheckOutputFile(const std::string& path, bool may_replace, const std::string& how_to_replace,
+                     std::string* error, int* exit_code);
+
 class ScanOutputs {
  public:
   // RowCounts is what the summary reports: the rows this run wrote, per verdict, and the rows

@@ -13,9 +13,10 @@ namespace {
 class Prober : public std::enable_shared_from_this<Prober> {
  public:
   Prober(const ProbeEnv& env, Scheduler& scheduler, const ProberOptions& options,
-         const AddressTarget& target, std::function<void(AddressFacts)> done)
+         const AddressTarget& target, std::function<void(AddressFacts)> done,
+         std::function<void()> on_connection)
       : env_(env), scheduler_(scheduler), options_(options), target_(target), done_(std::move(done)),
-        key_(AddressKey(target.ip, target.port)) {
+        on_connection_(std::move(on_connection)), key_(AddressKey(target.ip, target.port)) {
     facts_.host = target.host_name;
     facts_.ip = target.ip.ToString();
     facts_.port = target.port;
@@ -48,7 +49,10 @@ class Prober : public std::enable_shared_from_this<Prober> {
 
   void OnProbe(const ProbeRecord& finished, const SessionFacts& session) {
     ProbeRecord record = finished;
-    if (record.connected) facts_.connections++;
+    if (record.connected) {
+      facts_.connections++;
+      if (on_connection_) on_connection_();
+    }
     bool greeted_before = greeted_;
     greeted_ = greeted_ || !session.greeting.empty();
     if (facts_.banner.empty() && !session.greeting.empty()) {
@@ -125,6 +129,7 @@ class Prober : public std::enable_shared_from_this<Prober> {
   const ProberOptions options_;
   AddressTarget target_;
   std::function<void(AddressFacts)> done_;
+  std::function<void()> on_connection_;
   std::string key_;
   AddressFacts facts_;
   int tempfail_retries_ = 0;
@@ -152,8 +157,9 @@ std::string AddressKey(const IpAddress& ip, uint16_t port) {
 }
 
 void ProbeAddress(const ProbeEnv& env, Scheduler& scheduler, const ProberOptions& options,
-                  const AddressTarget& target, std::function<void(AddressFacts)> done) {
-  std::make_shared<Prober>(env, scheduler, options, target, std::move(done))->Next();
+                  const AddressTarget& target, std::function<void(AddressFacts)> done,
+                  std::function<void()> on_connection) {
+  std::make_shared<Prober>(env, scheduler, options, target, std::move(done), std::move(on_connection))->Next();
 }
 
 AddressFacts RefusedFacts(const AddressTarget& target, ProbeStatus status, std::string detail) {

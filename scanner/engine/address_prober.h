@@ -27,8 +27,12 @@ std::string AddressKey(const IpAddress& ip, uint16_t port);
 
 // ProbeAddress runs |options.plan| against |target|. |done| runs once, on the loop, with the
 // classified facts. |env| and |scheduler| must outlive it; |options| and |target| are copied.
+// |on_connection|, if set, runs on the loop after each session that made a TCP connection, as
+// it ends: the facts count connections only once the whole plan is done, which for a paced
+// address is many seconds later, and a progress line must not lag behind by that much.
 void ProbeAddress(const ProbeEnv& env, Scheduler& scheduler, const ProberOptions& options,
-                  const AddressTarget& target, std::function<void(AddressFacts)> done);
+                  const AddressTarget& target, std::function<void(AddressFacts)> done,
+                  std::function<void()> on_connection = nullptr);
 
 // RefusedFacts builds the facts of an address that policy forbids probing.
 AddressFacts RefusedFacts(const AddressTarget& target, ProbeStatus status, std::string detail);

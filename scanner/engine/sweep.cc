@@ -228,6 +228,9 @@ Sweep::AddressState* Sweep::AddressFor(const IpAddress& ip, const std::string& h
       if (alive.expired()) return;
       address->facts = std::move(facts);
       OnAddressDone(address);
+    }, [this, alive = std::weak_ptr<bool>(alive_)] {
+      // Counted as each session ends, not when the address is done: the progress line reads it.
+      if (!alive.expired()) stats_.connections++;
     });
   }
   return address;
@@ -236,7 +239,6 @@ Sweep::AddressState* Sweep::AddressFor(const IpAddress& ip, const std::string& h
 void Sweep::OnAddressDone(AddressState* address) {
   address->done = true;
   stats_.addresses_done++;
-  stats_.connections += static_cast<size_t>(address->facts.connections);
   if (on_address_) on_address_(address->facts, address->domains);
   std::vector<std::string>().swap(address->domains);
   std::vector<DomainState*> waiters = std::move(address->waiters);

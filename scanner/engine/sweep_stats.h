@@ -13,7 +13,7 @@ struct SweepStats {
   size_t addresses = 0;          // unique address:port met
   size_t addresses_probed = 0;   // of those, probed (not refused by policy)
   size_t addresses_done = 0;
-  size_t connections = 0;
+  size_t connections = 0;        // TCP connections made, counted as each session ends
   // Domains read but left without a verdict because the sweep was stopped (Stop): they are not
   // reported, so a --resume run sweeps them again.
   size_t domains_abandoned = 0;

@@ -163,7 +163,7 @@ constexpr Profile kExo = {
          "TLS. This may be a firewall in front of the scanner rather than a problem for Exchange "
          "Online.",
          "Rescan later or from another network; check that {hosts} accept connections on port "
-         "25."},
+         "{port}."},
         {V::kTempFail, Urgency::kRescan, NamedHosts::kNotProbed,
          "The MX addresses answered 421 or another 4xx (rate limiting, greylisting): no verdict "
          "yet.",
@@ -190,6 +190,16 @@ constexpr Profile kExo = {
     }},
     kExoHints,
     sizeof(kExoHints) / sizeof(kExoHints[0]),
+    // Every MX address in private or reserved space (10/8, 192.168/16, loopback, ...): a fact
+    // about the partner's DNS, not about the scanner's network.
+    {V::kUnreachable, Urgency::kUrgent, NamedHosts::kNotProbed,
+     "The MX records point into private or reserved address space, which no one on the internet "
+     "can reach, Exchange Online included: mail from Exchange Online cannot be delivered at all "
+     "(it is queued, then bounced). The scanner did not connect, as it never does to such "
+     "addresses.",
+     "Tell the partner that the MX hosts {hosts} have only private or reserved addresses: "
+     "publish MX hosts with public addresses, or a null MX (MX 0 .) if the domain takes no mail "
+     "from the internet."},
 };
 
 }  // namespace

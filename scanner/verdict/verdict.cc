@@ -64,14 +64,24 @@ void AddHints(const Profile& profile, const AddressOutcome& address, HintTopic t
   }
 }
 
-std::string FillAction(std::string_view templ, const std::string& hosts) {
-  static constexpr std::string_view kSlot = "{hosts}";
-  std::string out(templ);
-  size_t pos = out.find(kSlot);
-  if (pos != std::string::npos) {
-    out.replace(pos, kSlot.size(), hosts.empty() ? std::string("the domain's MX hosts") : hosts);
+void FillSlot(std::string* text, std::string_view slot, const std::string& value) {
+  for (size_t pos = text->find(slot); pos != std::string::npos; pos = text->find(slot, pos + value.size())) {
+    text->replace(pos, slot.size(), value);
   }
+}
+
+std::string FillAction(std::string_view templ, const std::string& hosts, uint16_t port) {
+  std::string out(templ);
+  FillSlot(&out, "{hosts}", hosts.empty() ? std::string("the domain's MX hosts") : hosts);
+  FillSlot(&out, "{port}", std::to_string(port));
   return out;
+}
+
+// AllPrivateSpace reports whether |addresses| is not empty and every one was refused for lying
+// in private or reserved space.
+bool AllPrivateSpace(const std::vector<AddressOutcome>& addresses) {
+  return !addresses.empty() && std::all_of(addresses.begin(), addresses.end(),
+                                           [](const AddressOutcome& a) { return a.private_space; });
 }
 
 HostRef RefOf(const AddressOutcome& a) { return HostRef{a.host, a.ip, a.cls}; }
@@ -116,6 +126,30 @@ Certainty CertaintyOf(Verdict verdict) {
     case Verdict::kDuplicate: return Certainty::kInputRow;
   }
   return Certainty::kInconclusive;
+}
+
+std::string_view VerdictMeaning(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kOk:
+      return "every probed MX address negotiates TLS >= 1.2 with a suite Exchange Online offers";
+    case Verdict::kOkLegacyEnabled: return "as OK, but TLS 1.0/1.1 still accepted somewhere";
+    case Verdict::kPartial: return "some MX addresses cannot do TLS 1.2 with Exchange Online";
+    case Verdict::kLegacyOnly: return "every reachable MX address tops out at TLS 1.0/1.1";
+    case Verdict::kNoSharedCipher: return "TLS 1.2 offered, but with no suite Exchange Online offers";
+    case Verdict::kTls13Only:
+      return "only TLS 1.3; Exchange Online's outbound use of 1.3 is unconfirmed";
+    case Verdict::kNoStartTls: return "plaintext only";
+    case Verdict::kTlsBroken: return "STARTTLS advertised (or refused with 454), every handshake fails";
+    case Verdict::kUnreachable:
+      return "no MX address completed a session or gave an answer about TLS (or all were refused "
+             "by policy, or all demand a client certificate)";
+    case Verdict::kTempFail: return "421 / 4xx: rate limiting, greylisting";
+    case Verdict::kNoMail: return "null MX, NXDOMAIN, or no MX host has an address";
+    case Verdict::kDnsError: return "SERVFAIL, timeout";
+    case Verdict::kInvalidInput: return "the input row holds no usable domain; nothing was probed";
+    case Verdict::kDuplicate: return "the row repeats an earlier row's domain; its verdict is on that row";
+  }
+  return "";
 }
 
 bool VerdictFromName(std::string_view name, Verdict* out) {
@@ -170,6 +204,10 @@ AddressOutcome OutcomeOf(const AddressFacts& facts, std::string_view host) {
   out.cls = facts.cls;
   out.legacy_accepted = facts.legacy_accepted;
   out.banner = facts.banner;
+  out.port = facts.port;
+  out.private_space = std::any_of(facts.probes.begin(), facts.probes.end(), [](const ProbeRecord& r) {
+    return r.status == ProbeStatus::kTargetRefused;
+  });
   return out;
 }
 
@@ -265,6 +303,9 @@ DomainVerdict DecideVerdict(const Profile& profile, const DomainDns& dns,
   }
 
   result.rule = &RuleFor(profile, result.verdict);
+  if (result.verdict == profile.nothing_probed && AllPrivateSpace(addresses)) {
+    result.rule = &profile.private_space;
+  }
   const std::vector<HostRef>* named = nullptr;
   switch (result.rule->named) {
     case NamedHosts::kNone: break;
@@ -272,7 +313,9 @@ DomainVerdict DecideVerdict(const Profile& profile, const DomainDns& dns,
     case NamedHosts::kLegacy: named = &result.legacy; break;
     case NamedHosts::kNotProbed: named = &result.not_probed; break;
   }
-  result.action = FillAction(result.rule->action, named ? FormatHosts(*named) : std::string());
+  // One sweep probes one port; a domain without addresses has only SMTP's own to name.
+  uint16_t port = addresses.empty() ? 25 : addresses.front().port;
+  result.action = FillAction(result.rule->action, named ? FormatHosts(*named) : std::string(), port);
 
   // Hints follow the hosts the action names: the failing ones, or the legacy ones when the
   // domain is otherwise fine.

@@ -72,6 +72,10 @@ std::string_view VerdictName(Verdict verdict);
 // VerdictFromName parses a name VerdictName returns. It returns false for anything else.
 bool VerdictFromName(std::string_view name, Verdict* out);
 
+// VerdictMeaning is the one-line meaning of |verdict| that `mxsweep --help` and README's verdict
+// table show. Its switch has no default, so a verdict added without a meaning fails the build.
+std::string_view VerdictMeaning(Verdict verdict);
+
 // Urgency tells outreach what to do with a verdict.
 enum class Urgency : uint8_t { kNone, kOptional, kWatch, kUrgent, kRescan, kCheckInput };
 
@@ -106,7 +110,9 @@ struct VerdictRule {
   Urgency urgency;
   NamedHosts named;
   std::string_view impact;  // what happens to mail between the provider and the partner
-  std::string_view action;  // what to change; "{hosts}" is replaced by the named hosts
+  // action: what to change; "{hosts}" is replaced by the named hosts, "{port}" by the port
+  // probed. |impact| is used as written (no slots).
+  std::string_view action;
 };
 
 struct MtaHint {
@@ -130,6 +136,10 @@ struct Profile {
   std::array<VerdictRule, kVerdictCount> verdicts;  // in kAllVerdicts order
   const MtaHint* hints;
   size_t hint_count;
+  // private_space replaces the |nothing_probed| rule (same verdict, other texts) when every
+  // address of the domain lies in private or reserved space: no one on the internet can reach
+  // it, so "maybe a firewall in front of the scanner" would send outreach the wrong way.
+  VerdictRule private_space;
 };
 
 // ExoProfile returns the Exchange Online profile.
@@ -161,6 +171,10 @@ struct AddressOutcome {
   AddressClass cls = AddressClass::kUnreachable;
   bool legacy_accepted = false;
   std::string banner;  // sanitised greeting, for MTA hints
+  uint16_t port = 25;  // the port probed, named in the action texts
+  // private_space: refused without a connection because the address is in private or
+  // reserved space (status target-refused), not because of --exclude.
+  bool private_space = false;
 };
 
 // OutcomeOf builds an AddressOutcome for |facts| reached through MX host |host|.

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/integration/background_world.h"
+#include "tests/integration/cli_run.h"
 #include "tests/integration/external_server.h"
 #include "tests/integration/test_fleet.h"
 
@@ -184,6 +187,86 @@ TEST(CliProbeErrors, ConnectErrorInAnEmptyNetworkNamespace) {
   while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
   EXPECT_EQ(pclose(p), 0);
   EXPECT_NE(out.find("\"status\":\"connect-error\""), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace mxsweep::testing
+
+namespace mxsweep::testing {
+namespace {
+
+// `probe --mx`: the arguments are domains, looked up as scan looks them up (MX preference
+// order, implicit MX, null MX), against the demo world's DNS on loopback.
+class CliProbeMx : public ::testing::Test {
+ protected:
+  std::string Args() const {
+    return world_.ScanArgs() + " --json --versions TLS1.2";
+  }
+  BackgroundWorld world_;
+};
+
+TEST_F(CliProbeMx, ProbesEveryMxHostOfTheDomain) {
+  CliRun r = RunCli("probe partial.demo --mx " + Args());
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << "one line per MX address: " << r.out;
+  size_t first = r.out.find("\"host\":\"mx1.modern.demo\"");
+  size_t second = r.out.find("\"host\":\"mx.oldbox.demo\"");
+  ASSERT_NE(first, std::string::npos) << r.out;
+  ASSERT_NE(second, std::string::npos) << r.out;
+  EXPECT_LT(first, second) << "in MX preference order";
+  EXPECT_NE(r.out.find("\"accepted_versions\":[\"TLS1.0\"]"), std::string::npos) << "the old backup MX: " << r.out;
+}
+
+TEST_F(CliProbeMx, ImplicitMxNullMxAndMissingDomains) {
+  CliRun implicit = RunCli("probe implicit.demo --mx " + Args());
+  ASSERT_EQ(implicit.code, 0) << implicit.err;
+  EXPECT_NE(implicit.out.find("\"host\":\"implicit.demo\""), std::string::npos) << implicit.out;
+  EXPECT_NE(implicit.err.find("implicit.demo has no MX record: probing its own addresses"), std::string::npos)
+      << implicit.err;
+
+  CliRun null_mx = RunCli("probe nullmx.demo --mx " + Args());
+  EXPECT_EQ(null_mx.code, 3) << null_mx.err;
+  EXPECT_NE(null_mx.err.find("nullmx.demo accepts no mail: it publishes a null MX"), std::string::npos) << null_mx.err;
+  EXPECT_EQ(null_mx.out, "");
+
+  CliRun gone = RunCli("probe gone.demo --mx " + Args());
+  EXPECT_EQ(gone.code, 3) << gone.err;
+  EXPECT_NE(gone.err.find("cannot resolve the MX hosts of gone.demo: nxdomain"), std::string::npos) << gone.err;
+
+  CliRun no_address = RunCli("probe noaddress.demo --mx " + Args());
+  EXPECT_EQ(no_address.code, 3) << no_address.err;
+  EXPECT_NE(no_address.err.find("MX host mx.nowhere.demo of noaddress.demo has no address"), std::string::npos)
+      << no_address.err;
+
+  CliRun bad = RunCli("probe 'bad domain!' --mx " + Args());
+  EXPECT_EQ(bad.code, 2) << bad.err;
+  EXPECT_NE(bad.err.find("mxsweep probe: --mx "), std::string::npos) << bad.err;
+}
+
+TEST_F(CliProbeMx, ADomainWithoutMxIsNamedAsSuch) {
+  // partial.demo has MX records but no address of its own: it was "cannot resolve: nodata".
+  CliRun r = RunCli("probe partial.demo " + Args());
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_NE(r.err.find("partial.demo has no address; it is a domain with MX hosts mx1.modern.demo, "
+                       "mx.oldbox.demo (use --mx to probe them)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+  // A name with neither keeps the plain message.
+  CliRun gone = RunCli("probe gone.demo " + Args());
+  EXPECT_EQ(gone.code, 3) << gone.err;
+  EXPECT_NE(gone.err.find("cannot resolve gone.demo"), std::string::npos) << gone.err;
+  EXPECT_EQ(gone.err.find("--mx"), std::string::npos) << gone.err;
+}
+
+TEST_F(CliProbeMx, PrivateMxAddressesAreRefusedWithoutAllowPrivate) {
+  std::string args = Args();
+  args.replace(args.find(" --allow-private"), 16, "");
+  CliRun r = RunCli("probe inside.demo --mx " + args);
+  EXPECT_EQ(r.code, 4) << r.err;
+  // (The demo world publishes the private address; the test names only the range.)
+  EXPECT_NE(r.err.find("refusing mx.inside.demo: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" is in the private range"), std::string::npos) << r.err;
 }
 
 }  // namespace

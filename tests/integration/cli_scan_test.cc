@@ -18,6 +18,7 @@
 
 #include "base/csv_reader.h"
 #include "sim/demo_world.h"
+#include "tests/integration/background_world.h"
 #include "tests/integration/external_server.h"
 
 #ifndef MXSWEEP_BINARY
@@ -29,44 +30,6 @@
 
 namespace mxsweep::testing {
 namespace {
-
-// BackgroundWorld runs the demo world on its own loop in a thread, for a child mxsweep to scan.
-class BackgroundWorld {
- public:
-  // |publish| may add records to the world's zone before its loop starts.
-  explicit BackgroundWorld(const std::function<void(sim::DemoWorld&)>& publish = nullptr) {
-    uv_loop_init(&loop_);
-    uv_async_init(&loop_, &stop_, [](uv_async_t* a) {
-      auto* self = static_cast<BackgroundWorld*>(a->data);
-      self->world_->Close(nullptr);
-      uv_close(reinterpret_cast<uv_handle_t*>(a), nullptr);
-    });
-    stop_.data = this;
-    sim::DemoWorldOptions options;
-    options.base_address = "127.58.1.1";
-    options.dns_address = "127.58.0.1";
-    std::string error;
-    world_ = sim::DemoWorld::Start(&loop_, options, &error);
-    EXPECT_TRUE(world_) << error;
-    if (world_ && publish) publish(*world_);
-    thread_ = std::thread([this] { uv_run(&loop_, UV_RUN_DEFAULT); });
-  }
-  ~BackgroundWorld() {
-    uv_async_send(&stop_);
-    thread_.join();
-    EXPECT_EQ(uv_loop_close(&loop_), 0);
-  }
-  std::string ScanArgs() const {
-    return "--resolver " + world_->dns_server() + " --port " + std::to_string(world_->smtp_port()) +
-           " --allow-private --per-address-gap 0.05 --greeting-timeout 5";
-  }
-
- private:
-  uv_loop_t loop_;
-  uv_async_t stop_;
-  std::unique_ptr<sim::DemoWorld> world_;
-  std::thread thread_;
-};
 
 struct Result {
   int code = -1;
@@ -524,7 +487,7 @@ TEST(CliCommands, UnknownCommandSuggestsTheClosest) {
            {"prob 127.0.0.1", "unknown command 'prob'; did you mean 'probe'?"},
            {"dmeo", "unknown command 'dmeo'; did you mean 'demo'?"},
            {"versoin", "unknown command 'versoin'; did you mean 'version'?"},
-           {"frobnicate", "unknown command 'frobnicate'; the commands are probe, scan, demo and version"},
+           {"frobnicate", "unknown command 'frobnicate'; the commands are probe, scan, demo, version and help"},
            {"", "a command is required"},
        }) {
     Result r = RunMxsweep(c.args);
