@@ -15,7 +15,9 @@ struct ExitCodeMeaning {
 
 // README's "Exit codes" table says the same at more length.
 constexpr ExitCodeMeaning kExitCodes[] = {
-    {kExitOk, "the probes or the sweep ran, whatever they found; version, --version, help"},
+    {kExitOk,
+     "probe: the probes ran, whatever they found; scan: finished, every domain definite; demo; "
+     "version, help"},
     {kExitError, "an I/O error: an output file could not be written (rows already written stay)"},
     {kExitUsage,
      "bad arguments, an unreadable input or exclude file, an output file that exists (without "
@@ -24,6 +26,8 @@ constexpr ExitCodeMeaning kExitCodes[] = {
      "probe: a name does not resolve; scan: no resolver answers, or most recent domains ended in "
      "DNS_ERROR (--resume continues)"},
     {kExitRefused, "probe: every address of a host is refused by policy (use --allow-private)"},
+    {kExitInconclusive,
+     "scan: the sweep finished, but some domains are inconclusive (UNREACHABLE, TEMPFAIL, DNS_ERROR)"},
     {kExitInterrupted,
      "scan: interrupted by SIGINT, SIGTERM or SIGHUP; finished rows are written, --resume "
      "continues"},

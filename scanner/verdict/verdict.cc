@@ -249,7 +249,7 @@ DomainVerdict InputRowVerdict(const Profile& profile, Verdict verdict) {
   DomainVerdict result;
   result.verdict = verdict;
   result.rule = &RuleFor(profile, verdict);
-  result.action = FillAction(result.rule->action, std::string());
+  result.action = FillAction(result.rule->action, std::string(), 25);
   return result;
 }
 

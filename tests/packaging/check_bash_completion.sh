@@ -38,10 +38,10 @@ expect() {
 }
 
 expect "a command from its prefix" "scan" mxsweep sc
-expect "every command" "$(printf '%s\n' demo probe scan version)" mxsweep ""
+expect "every command" "$(printf '%s\n' demo help probe scan version)" mxsweep ""
 expect "a scan option from its prefix" "$(printf '%s\n' --resolver --resume)" mxsweep scan --res
 expect "mxsweep's own options" "--version" mxsweep --ver
-expect "demo's options only" "$(printf '%s\n' --help --hosts --output)" mxsweep demo --
+expect "demo's options only" "$(printf '%s\n' --force --help --hosts --output)" mxsweep demo --
 expect "probe's --json" "--json" mxsweep probe --js
 expect "no scan-only option for probe" "" mxsweep probe --keep
 expect "the input list is a file" "$(printf '%s\n' "$dir/partners two.txt" "$dir/partners.csv")" \
