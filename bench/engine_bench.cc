@@ -30,6 +30,7 @@
 #include "bench/bench_net.h"
 #include "bench/floor.h"
 #include "bench/proc_util.h"
+#include "bench/time_wait.h"
 #include "bench/world.h"
 #include "scanner/engine/probe_session.h"
 #include "tls/client_contexts.h"
@@ -153,6 +154,8 @@ int RunEngine(const std::map<std::string, std::string>& flags) {
   uv_loop_t loop;
   uv_loop_init(&loop);
   std::vector<double> per_probe, rate, ratio, floor_per_probe;
+  // TIME_WAIT lasts 60 s, longer than a run: what is there at the start is someone else's.
+  TimeWaitCount tw0 = CountTimeWait();
   for (size_t round = 0; round < rounds; round++) {
     ProbeRun run;
     run.env.loop = &loop;
@@ -176,6 +179,11 @@ int RunEngine(const std::map<std::string, std::string>& flags) {
     rate.push_back(static_cast<double>(probes) / wall);
     std::printf("round %zu: %zu probes TLS%s in %.2f s = %.0f probes/s, client CPU %.1f us/probe [%s]\n",
                 round + 1, probes, label, wall, rate.back(), per_probe.back(), StatusLine(run.statuses).c_str());
+    TimeWaitCount tw = CountTimeWait();
+    std::printf("  TIME_WAIT sockets on the bench /16 since the start (%zu probes so far): scanner side %zu, "
+                "fleet side %zu\n",
+                probes * (round + 1), tw.scanner_side - std::min(tw.scanner_side, tw0.scanner_side),
+                tw.server_side - std::min(tw.server_side, tw0.server_side));
     if (floor) {
       floor_per_probe.push_back(floor->per_probe());
       ratio.push_back(per_probe.back() / floor->per_probe());
