@@ -1,6 +1,9 @@
 #include "sim/smtp_server.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <cstring>
 
@@ -53,6 +56,8 @@ struct SimSmtpServer::Connection {
   std::string line;
   std::string pending;        // replies held back by reply_delay
   bool pending_close = false;
+  bool said_bye = false;      // 221 sent: half-close after it and read on until the client's end
+  uv_shutdown_t shutdown_req{};
   std::unique_ptr<tls::ServerTls> tls;
   // Hostile modes: the flood being written and how much of it is left (kEndlessEhlo never runs
   // out), and the slow greeting's progress.
@@ -77,6 +82,32 @@ struct SimSmtpServer::Connection {
     if (!reset || uv_tcp_close_reset(&tcp, on_close) != 0) {
       uv_close(reinterpret_cast<uv_handle_t*>(&tcp), on_close);
     }
+  }
+
+  // ResetPending tells a RST from a FIN after libuv said EOF: when a RST arrives right behind
+  // data, libuv reports the hang-up as EOF without reading the error, which is still pending.
+  bool ResetPending() {
+    uv_os_fd_t fd;
+    if (uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp), &fd) != 0) return false;
+    char c;
+    return recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) < 0 && errno == ECONNRESET;
+  }
+
+  // EndAfterWrite runs when a reply that ends the session has been written.
+  void EndAfterWrite() {
+    if (!said_bye) {
+      Close();
+      return;
+    }
+    // What MTAs do after 221 is close; half-closing instead sends the same FIN first, and
+    // keeps reading so the client's FIN or RST is seen (stats). A client that never closes is
+    // cut after kByeLinger.
+    static constexpr uint64_t kByeLingerMs = 5000;
+    if (uv_shutdown(&shutdown_req, reinterpret_cast<uv_stream_t*>(&tcp), [](uv_shutdown_t*, int) {}) != 0) {
+      Close();
+      return;
+    }
+    uv_timer_start(&timer, [](uv_timer_t* t) { static_cast<Connection*>(t->data)->Close(); }, kByeLingerMs, 0);
   }
 
   void StartFlood(std::string chunk, size_t total, bool endless) {
@@ -107,7 +138,7 @@ struct SimSmtpServer::Connection {
   void WriteRaw(std::string data, bool close_after, bool flood = false) {
     if (closing) return;
     if (data.empty()) {
-      if (close_after) Close();
+      if (close_after) EndAfterWrite();
       return;
     }
     auto* w = new WriteRequest{uv_write_t{}, std::move(data), close_after, flood};
@@ -121,8 +152,10 @@ struct SimSmtpServer::Connection {
                         bool then_flood = done->flood;
                         delete done;
                         if (status == UV_ECANCELED) return;
-                        if (status < 0 || then_close) {
+                        if (status < 0) {
                           self->Close();
+                        } else if (then_close) {
+                          self->EndAfterWrite();
                         } else if (then_flood) {
                           self->Flood();
                         }
@@ -236,7 +269,8 @@ struct SimSmtpServer::Connection {
       line.clear();
     } else if (verb == "QUIT") {
       stats.quits++;
-      Send("221 2.0.0 Bye\r\n", true);
+      said_bye = true;
+      Send("221 2.0.0 Bye\r\n", c.close_after_quit);
     } else if (verb == "MAIL" || verb == "RCPT" || verb == "DATA") {
       stats.mail_commands++;
       Send("550 5.7.1 This simulated server accepts no mail\r\n");
@@ -293,6 +327,9 @@ struct SimSmtpServer::Connection {
 
   void OnRead(ssize_t nread, const uv_buf_t* buf) {
     if (nread < 0) {
+      if (nread == UV_EOF && ResetPending()) nread = UV_ECONNRESET;
+      if (nread == UV_EOF) server->stats_.client_fins++;
+      if (nread == UV_ECONNRESET) server->stats_.client_resets++;
       Close();
     } else if (nread > 0) {
       std::string_view data(buf->base, static_cast<size_t>(nread));

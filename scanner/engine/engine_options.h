@@ -27,8 +27,14 @@ struct ProbeTimeouts {
   // under a second unless they tarpit on purpose.
   std::chrono::milliseconds command{20'000};
   std::chrono::milliseconds handshake{20'000};
-  // The verdict is known by QUIT; waiting for 221 is courtesy, not evidence.
+  // The verdict is known by QUIT; waiting for 221 is courtesy, not evidence (never longer than
+  // the command timeout).
   std::chrono::milliseconds quit{5'000};
+  // After the 221 (or the alert or 421 that ends a session) the server closes at once (RFC 5321
+  // §4.1.1.10); waiting for its FIN before sending ours leaves TIME_WAIT with the server, not
+  // with the scanner's ports. One second covers a slow round trip; a server that has not closed
+  // by then gets our FIN anyway.
+  std::chrono::milliseconds fin_wait{1'000};
   // No session, however slow each phase, lasts longer than this.
   std::chrono::milliseconds session{120'000};
 };
