@@ -4,6 +4,7 @@
 #include "scanner/verdict/address_classifier.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -15,7 +16,7 @@ class Prober : public std::enable_shared_from_this<Prober> {
   Prober(const ProbeEnv& env, Scheduler& scheduler, const ProberOptions& options,
          const AddressTarget& target, std::function<void(AddressFacts)> done)
       : env_(env), scheduler_(scheduler), options_(options), target_(target), done_(std::move(done)),
-        key_(AddressKey(target.ip, target.port)) {
+        key_(AddressKey(target.ip, target.port)), network_(NetworkKey(target.ip)) {
     facts_.host = target.host_name;
     facts_.ip = target.ip.ToString();
     facts_.port = target.port;
@@ -28,7 +29,7 @@ class Prober : public std::enable_shared_from_this<Prober> {
       return;
     }
     auto self = shared_from_this();
-    scheduler_.Request(key_, not_before, [self, kind] { self->Run(*kind); });
+    scheduler_.Request(key_, network_, not_before, [self, kind] { self->Run(*kind); });
   }
 
  private:
@@ -126,6 +127,7 @@ class Prober : public std::enable_shared_from_this<Prober> {
   AddressTarget target_;
   std::function<void(AddressFacts)> done_;
   std::string key_;
+  std::string network_;
   AddressFacts facts_;
   int tempfail_retries_ = 0;
   int fault_retries_ = 0;         // for the whole address
@@ -149,6 +151,19 @@ std::string AddressKey(const IpAddress& ip, uint16_t port) {
     return "[" + ip.ToString() + "]:" + std::to_string(port);
   }
   return ip.ToString() + ":" + std::to_string(port);
+}
+
+std::string NetworkKey(const IpAddress& ip) {
+  static const uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  const uint8_t* b = ip.bytes.data();
+  if (ip.family == AF_INET6 && std::memcmp(b, kMappedPrefix, sizeof(kMappedPrefix)) != 0) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%x:%x:%x::/48", (b[0] << 8) | b[1], (b[2] << 8) | b[3],
+                  (b[4] << 8) | b[5]);
+    return text;
+  }
+  const uint8_t* v4 = ip.family == AF_INET6 ? b + 12 : b;
+  return std::to_string(v4[0]) + "." + std::to_string(v4[1]) + "." + std::to_string(v4[2]) + ".0/24";
 }
 
 void ProbeAddress(const ProbeEnv& env, Scheduler& scheduler, const ProberOptions& options,
