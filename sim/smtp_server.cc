@@ -226,15 +226,29 @@ struct SimSmtpServer::Connection {
     std::string code = std::to_string(c.greeting_code);
     std::string text;
     if (c.multiline_greeting) text += code + "-" + c.host_name + " welcome to the simulation\r\n";
-    text += code + " " + c.host_name + " " + c.software + "\r\n";
-    // 421 means "closing": say it and go.
-    SendNow(std::move(text), c.greeting_code == 421);
+    text += code + " " + (c.greeting_text.empty() ? c.host_name + " " + c.software : c.greeting_text) + "\r\n";
+    // 421 (any 4xx) means "closing": say it and go.
+    SendNow(std::move(text), c.greeting_code / 100 == 4);
   }
 
   void OnCommand(std::string_view cmd) {
     const SimServerConfig& c = config();
     std::string verb = Upper(cmd.substr(0, cmd.find(' ')));
     SimServerStats& stats = server->stats_;
+    if (c.greeting_code != 220) {
+      // RFC 5321 §3.1: after a 554 greeting the server waits for QUIT and refuses the rest.
+      if (verb == "QUIT") {
+        said_bye = true;
+        Send("221 2.0.0 Bye\r\n", true);
+      } else {
+        Send("503 5.5.1 No SMTP service here\r\n");
+      }
+      return;
+    }
+    if (verb == "EHLO" && !c.ehlo_refusal.empty()) {
+      Send(c.ehlo_refusal + "\r\n", c.ehlo_refusal.rfind("421", 0) == 0);
+      return;
+    }
     if (verb == "EHLO") {
       stats.last_ehlo = std::string(cmd.size() > 5 ? cmd.substr(5) : "");
       if (c.refuse_ehlo) {
@@ -258,8 +272,7 @@ struct SimSmtpServer::Connection {
       Send("250 " + c.host_name + "\r\n");
     } else if (verb == "STARTTLS" && !in_tls && c.advertise_starttls) {
       if (c.starttls_code != 220) {
-        Send(std::to_string(c.starttls_code) + " 4.7.0 TLS not available due to local problem\r\n",
-             c.starttls_code == 421);
+        Send(std::to_string(c.starttls_code) + " " + c.starttls_text + "\r\n", c.starttls_code == 421);
         return;
       }
       // Written at once (no latency) so the injected bytes share the 220's segment.
@@ -335,8 +348,8 @@ struct SimSmtpServer::Connection {
       std::string_view data(buf->base, static_cast<size_t>(nread));
       if (!greeted) {
         server->stats_.early_talkers++;
-      } else if (config().silent || config().greeting_code != 220) {
-        // Silent and refusing servers ignore what the client says.
+      } else if (config().silent) {
+        // A silent server ignores what the client says.
       } else if (in_tls) {
         OnTlsBytes(data);
       } else {

@@ -44,12 +44,20 @@ struct SimServerConfig {
   std::string software = "ESMTP Postfix";  // what the greeting says after the name
 
   int greeting_code = 220;                 // 421 or 554 to refuse at the greeting
+  // The greeting's text after the code; empty: "<host_name> <software>". A refusing server
+  // (4xx: it closes; 5xx: it answers only QUIT) says why here, e.g. "5.7.1 ... blocked using
+  // zen.spamhaus.org".
+  std::string greeting_text;
   bool multiline_greeting = false;         // "220-..." then "220 ..."
   std::chrono::milliseconds greeting_delay{0};
   bool silent = false;                     // accept, then never say anything
   bool refuse_ehlo = false;                // 502 to EHLO (HELO still works)
+  // A whole reply line sent to EHLO instead of the 250 ("550 5.7.1 ... listed on a DNSBL");
+  // a 421 closes the connection after it.
+  std::string ehlo_refusal;
   bool advertise_starttls = true;
   int starttls_code = 220;                 // 454 to refuse STARTTLS
+  std::string starttls_text = "4.7.0 TLS not available due to local problem";  // with it
   std::string inject_after_starttls;       // bytes sent right after the STARTTLS 220
   std::chrono::milliseconds reply_delay{0};  // added before every reply (round-trip latency)
   // false: after the 221 to QUIT, wait for the client to close (RFC 5321 §4.1.1.10 says the

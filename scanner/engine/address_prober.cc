@@ -65,7 +65,7 @@ class Prober : public std::enable_shared_from_this<Prober> {
     if (!facts_.certificate && session.certificate) facts_.certificate = session.certificate;
     AddAnomaly(session.anomaly);
     std::chrono::milliseconds wait{0};
-    if (record.status == ProbeStatus::kTempFail && TempFailRetryDelay(options_, tempfail_retries_, &wait)) {
+    if (IsTemporaryRefusal(record) && TempFailRetryDelay(options_, tempfail_retries_, &wait)) {
       tempfail_retries_++;
       retry_kind_ = record.kind;
       Next(Scheduler::Clock::now() + wait);

@@ -147,6 +147,7 @@ class Probe {
     }
     Write(std::move(pending));
     if (smtp_.failed()) {
+      if (!finished_) record_.reply_code = smtp_.failure_code();
       Finish(smtp_.failure(), smtp_.detail());
       if (smtp_.failure() == ProbeStatus::kStartTlsInjection) facts_.anomaly = "starttls-injection";
     }
