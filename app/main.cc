@@ -43,6 +43,9 @@ void AddCommonOptions(CLI::App* cmd, CommonOptions* o) {
   cmd->add_option("--per-address-gap", o->per_address_gap,
                   "seconds between sessions to the same address (one session at a time per address)")
       ->capture_default_str();
+  cmd->add_option("--per-network", o->per_network,
+                  "sessions in flight at once to one /24 (IPv4) or /48 (IPv6) network; 0: no limit")
+      ->capture_default_str();
   cmd->add_option("--rate", o->rate, "new connections per second, all addresses together")
       ->capture_default_str();
   cmd->add_option("--tempfail-retries", o->tempfail_retries,

@@ -75,6 +75,7 @@ bool CommonOptions::Validate(std::string* error) {
     return false;
   }
   if (!CheckRange(concurrency, 1, kMaxConcurrency, "--concurrency", error)) return false;
+  if (!CheckRange(per_network, 0, kMaxConcurrency, "--per-network", error)) return false;
   if (!(per_address_gap >= 0) || per_address_gap > 3600) {
     *error = "--per-address-gap must be between 0 and 3600 seconds";
     return false;
@@ -103,6 +104,7 @@ bool CommonOptions::Validate(std::string* error) {
   politeness.max_in_flight = static_cast<size_t>(concurrency);
   politeness.per_address_gap = std::chrono::milliseconds(static_cast<int64_t>(per_address_gap * 1000));
   politeness.connect_rate = rate;
+  politeness.per_network = static_cast<size_t>(per_network);
   if (ehlo_name.empty()) ehlo_name = DefaultEhloName();
   for (char c : ehlo_name) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '[' ||

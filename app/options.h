@@ -36,6 +36,7 @@ struct CommonOptions {
   // Politeness (see PolitenessOptions for why each default is what it is).
   int64_t concurrency = static_cast<int64_t>(PolitenessOptions{}.max_in_flight);
   double per_address_gap = 2.0;           // seconds
+  int64_t per_network = static_cast<int64_t>(PolitenessOptions{}.per_network);  // 0: no limit
   double rate = PolitenessOptions{}.connect_rate;
   int64_t tempfail_retries = ProberOptions{}.max_tempfail_retries;
   double tempfail_backoff = 30;           // seconds before the first retry after a 421

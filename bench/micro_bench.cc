@@ -206,11 +206,13 @@ BENCHMARK(BM_HostJsonLine);
 // the timer, as in a sweep) and completes it at once. Reported per admitted address.
 void BM_Scheduler100kAdmitComplete(benchmark::State& state) {
   const size_t kQueued = static_cast<size_t>(state.range(0));
-  std::vector<std::string> keys;
+  std::vector<std::string> keys, networks;
   keys.reserve(kQueued);
+  networks.reserve(kQueued);
   for (size_t i = 0; i < kQueued; i++) {
-    keys.push_back("10." + std::to_string(i >> 16) + "." + std::to_string((i >> 8) & 255) + "." +
-                   std::to_string(i & 255) + ":25");
+    std::string net = "10." + std::to_string(i >> 16) + "." + std::to_string((i >> 8) & 255);
+    keys.push_back(net + "." + std::to_string(i & 255) + ":25");
+    networks.push_back(net + ".0/24");
   }
   for (auto _ : state) {
     uv_loop_t loop;
@@ -223,8 +225,9 @@ void BM_Scheduler100kAdmitComplete(benchmark::State& state) {
     {
       Scheduler scheduler(&loop, options);
       auto now = Scheduler::Clock::now();
-      for (const std::string& key : keys) {
-        scheduler.Request(key, now, [&scheduler, &admitted, &key] {
+      for (size_t i = 0; i < kQueued; i++) {
+        const std::string& key = keys[i];
+        scheduler.Request(key, networks[i], now, [&scheduler, &admitted, &key] {
           admitted++;
           scheduler.Release(key);
         });

@@ -1,6 +1,9 @@
 #include "sim/smtp_server.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <cstring>
 
@@ -53,6 +56,8 @@ struct SimSmtpServer::Connection {
   std::string line;
   std::string pending;        // replies held back by reply_delay
   bool pending_close = false;
+  bool said_bye = false;      // 221 sent: half-close after it and read on until the client's end
+  uv_shutdown_t shutdown_req{};
   std::unique_ptr<tls::ServerTls> tls;
   // Hostile modes: the flood being written and how much of it is left (kEndlessEhlo never runs
   // out), and the slow greeting's progress.
@@ -77,6 +82,32 @@ struct SimSmtpServer::Connection {
     if (!reset || uv_tcp_close_reset(&tcp, on_close) != 0) {
       uv_close(reinterpret_cast<uv_handle_t*>(&tcp), on_close);
     }
+  }
+
+  // ResetPending tells a RST from a FIN after libuv said EOF: when a RST arrives right behind
+  // data, libuv reports the hang-up as EOF without reading the error, which is still pending.
+  bool ResetPending() {
+    uv_os_fd_t fd;
+    if (uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp), &fd) != 0) return false;
+    char c;
+    return recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) < 0 && errno == ECONNRESET;
+  }
+
+  // EndAfterWrite runs when a reply that ends the session has been written.
+  void EndAfterWrite() {
+    if (!said_bye) {
+      Close();
+      return;
+    }
+    // What MTAs do after 221 is close; half-closing instead sends the same FIN first, and
+    // keeps reading so the client's FIN or RST is seen (stats). A client that never closes is
+    // cut after kByeLinger.
+    static constexpr uint64_t kByeLingerMs = 5000;
+    if (uv_shutdown(&shutdown_req, reinterpret_cast<uv_stream_t*>(&tcp), [](uv_shutdown_t*, int) {}) != 0) {
+      Close();
+      return;
+    }
+    uv_timer_start(&timer, [](uv_timer_t* t) { static_cast<Connection*>(t->data)->Close(); }, kByeLingerMs, 0);
   }
 
   void StartFlood(std::string chunk, size_t total, bool endless) {
@@ -107,7 +138,7 @@ struct SimSmtpServer::Connection {
   void WriteRaw(std::string data, bool close_after, bool flood = false) {
     if (closing) return;
     if (data.empty()) {
-      if (close_after) Close();
+      if (close_after) EndAfterWrite();
       return;
     }
     auto* w = new WriteRequest{uv_write_t{}, std::move(data), close_after, flood};
@@ -121,8 +152,10 @@ struct SimSmtpServer::Connection {
                         bool then_flood = done->flood;
                         delete done;
                         if (status == UV_ECANCELED) return;
-                        if (status < 0 || then_close) {
+                        if (status < 0) {
                           self->Close();
+                        } else if (then_close) {
+                          self->EndAfterWrite();
                         } else if (then_flood) {
                           self->Flood();
                         }
@@ -193,15 +226,29 @@ struct SimSmtpServer::Connection {
     std::string code = std::to_string(c.greeting_code);
     std::string text;
     if (c.multiline_greeting) text += code + "-" + c.host_name + " welcome to the simulation\r\n";
-    text += code + " " + c.host_name + " " + c.software + "\r\n";
-    // 421 means "closing": say it and go.
-    SendNow(std::move(text), c.greeting_code == 421);
+    text += code + " " + (c.greeting_text.empty() ? c.host_name + " " + c.software : c.greeting_text) + "\r\n";
+    // 421 (any 4xx) means "closing": say it and go.
+    SendNow(std::move(text), c.greeting_code / 100 == 4);
   }
 
   void OnCommand(std::string_view cmd) {
     const SimServerConfig& c = config();
     std::string verb = Upper(cmd.substr(0, cmd.find(' ')));
     SimServerStats& stats = server->stats_;
+    if (c.greeting_code != 220) {
+      // RFC 5321 §3.1: after a 554 greeting the server waits for QUIT and refuses the rest.
+      if (verb == "QUIT") {
+        said_bye = true;
+        Send("221 2.0.0 Bye\r\n", true);
+      } else {
+        Send("503 5.5.1 No SMTP service here\r\n");
+      }
+      return;
+    }
+    if (verb == "EHLO" && !c.ehlo_refusal.empty()) {
+      Send(c.ehlo_refusal + "\r\n", c.ehlo_refusal.rfind("421", 0) == 0);
+      return;
+    }
     if (verb == "EHLO") {
       stats.last_ehlo = std::string(cmd.size() > 5 ? cmd.substr(5) : "");
       if (c.refuse_ehlo) {
@@ -225,8 +272,7 @@ struct SimSmtpServer::Connection {
       Send("250 " + c.host_name + "\r\n");
     } else if (verb == "STARTTLS" && !in_tls && c.advertise_starttls) {
       if (c.starttls_code != 220) {
-        Send(std::to_string(c.starttls_code) + " 4.7.0 TLS not available due to local problem\r\n",
-             c.starttls_code == 421);
+        Send(std::to_string(c.starttls_code) + " " + c.starttls_text + "\r\n", c.starttls_code == 421);
         return;
       }
       // Written at once (no latency) so the injected bytes share the 220's segment.
@@ -236,7 +282,8 @@ struct SimSmtpServer::Connection {
       line.clear();
     } else if (verb == "QUIT") {
       stats.quits++;
-      Send("221 2.0.0 Bye\r\n", true);
+      said_bye = true;
+      Send("221 2.0.0 Bye\r\n", c.close_after_quit);
     } else if (verb == "MAIL" || verb == "RCPT" || verb == "DATA") {
       stats.mail_commands++;
       Send("550 5.7.1 This simulated server accepts no mail\r\n");
@@ -293,13 +340,16 @@ struct SimSmtpServer::Connection {
 
   void OnRead(ssize_t nread, const uv_buf_t* buf) {
     if (nread < 0) {
+      if (nread == UV_EOF && ResetPending()) nread = UV_ECONNRESET;
+      if (nread == UV_EOF) server->stats_.client_fins++;
+      if (nread == UV_ECONNRESET) server->stats_.client_resets++;
       Close();
     } else if (nread > 0) {
       std::string_view data(buf->base, static_cast<size_t>(nread));
       if (!greeted) {
         server->stats_.early_talkers++;
-      } else if (config().silent || config().greeting_code != 220) {
-        // Silent and refusing servers ignore what the client says.
+      } else if (config().silent) {
+        // A silent server ignores what the client says.
       } else if (in_tls) {
         OnTlsBytes(data);
       } else {

@@ -44,14 +44,25 @@ struct SimServerConfig {
   std::string software = "ESMTP Postfix";  // what the greeting says after the name
 
   int greeting_code = 220;                 // 421 or 554 to refuse at the greeting
+  // The greeting's text after the code; empty: "<host_name> <software>". A refusing server
+  // (4xx: it closes; 5xx: it answers only QUIT) says why here, e.g. "5.7.1 ... blocked using
+  // zen.spamhaus.org".
+  std::string greeting_text;
   bool multiline_greeting = false;         // "220-..." then "220 ..."
   std::chrono::milliseconds greeting_delay{0};
   bool silent = false;                     // accept, then never say anything
   bool refuse_ehlo = false;                // 502 to EHLO (HELO still works)
+  // A whole reply line sent to EHLO instead of the 250 ("550 5.7.1 ... listed on a DNSBL");
+  // a 421 closes the connection after it.
+  std::string ehlo_refusal;
   bool advertise_starttls = true;
   int starttls_code = 220;                 // 454 to refuse STARTTLS
+  std::string starttls_text = "4.7.0 TLS not available due to local problem";  // with it
   std::string inject_after_starttls;       // bytes sent right after the STARTTLS 220
   std::chrono::milliseconds reply_delay{0};  // added before every reply (round-trip latency)
+  // false: after the 221 to QUIT, wait for the client to close (RFC 5321 §4.1.1.10 says the
+  // server closes; some do not).
+  bool close_after_quit = true;
 
   uint8_t tls_versions = kTls12Bit | kTls13Bit;  // any subset of 1.0–1.3
   tls::CertKind cert = tls::CertKind::kValid;
@@ -74,6 +85,11 @@ struct SimServerStats {
   int quits = 0;                // QUIT commands received
   int mail_commands = 0;        // MAIL / RCPT / DATA received: must stay 0
   int early_talkers = 0;        // clients that sent bytes before the greeting ended
+  // How clients ended connections the server was still reading: a FIN (read EOF) or a RST
+  // (ECONNRESET). After its 221 the server half-closes and reads on, so a polite client's FIN
+  // after a clean QUIT is seen here.
+  int client_fins = 0;
+  int client_resets = 0;
   std::string last_ehlo;        // the name in the last EHLO/HELO
   std::vector<std::chrono::steady_clock::time_point> connect_times;
 };

@@ -4,6 +4,7 @@
 #include "scanner/verdict/address_classifier.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -16,7 +17,8 @@ class Prober : public std::enable_shared_from_this<Prober> {
          const AddressTarget& target, std::function<void(AddressFacts)> done,
          std::function<void()> on_connection)
       : env_(env), scheduler_(scheduler), options_(options), target_(target), done_(std::move(done)),
-        on_connection_(std::move(on_connection)), key_(AddressKey(target.ip, target.port)) {
+        on_connection_(std::move(on_connection)), key_(AddressKey(target.ip, target.port)),
+        network_(NetworkKey(target.ip)) {
     facts_.host = target.host_name;
     facts_.ip = target.ip.ToString();
     facts_.port = target.port;
@@ -29,7 +31,7 @@ class Prober : public std::enable_shared_from_this<Prober> {
       return;
     }
     auto self = shared_from_this();
-    scheduler_.Request(key_, not_before, [self, kind] { self->Run(*kind); });
+    scheduler_.Request(key_, network_, not_before, [self, kind] { self->Run(*kind); });
   }
 
  private:
@@ -68,7 +70,7 @@ class Prober : public std::enable_shared_from_this<Prober> {
     if (!facts_.certificate && session.certificate) facts_.certificate = session.certificate;
     AddAnomaly(session.anomaly);
     std::chrono::milliseconds wait{0};
-    if (record.status == ProbeStatus::kTempFail && TempFailRetryDelay(options_, tempfail_retries_, &wait)) {
+    if (IsTemporaryRefusal(record) && TempFailRetryDelay(options_, tempfail_retries_, &wait)) {
       tempfail_retries_++;
       retry_kind_ = record.kind;
       Next(Scheduler::Clock::now() + wait);
@@ -131,6 +133,7 @@ class Prober : public std::enable_shared_from_this<Prober> {
   std::function<void(AddressFacts)> done_;
   std::function<void()> on_connection_;
   std::string key_;
+  std::string network_;
   AddressFacts facts_;
   int tempfail_retries_ = 0;
   int fault_retries_ = 0;         // for the whole address
@@ -154,6 +157,19 @@ std::string AddressKey(const IpAddress& ip, uint16_t port) {
     return "[" + ip.ToString() + "]:" + std::to_string(port);
   }
   return ip.ToString() + ":" + std::to_string(port);
+}
+
+std::string NetworkKey(const IpAddress& ip) {
+  static const uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  const uint8_t* b = ip.bytes.data();
+  if (ip.family == AF_INET6 && std::memcmp(b, kMappedPrefix, sizeof(kMappedPrefix)) != 0) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%x:%x:%x::/48", (b[0] << 8) | b[1], (b[2] << 8) | b[3],
+                  (b[4] << 8) | b[5]);
+    return text;
+  }
+  const uint8_t* v4 = ip.family == AF_INET6 ? b + 12 : b;
+  return std::to_string(v4[0]) + "." + std::to_string(v4[1]) + "." + std::to_string(v4[2]) + ".0/24";
 }
 
 void ProbeAddress(const ProbeEnv& env, Scheduler& scheduler, const ProberOptions& options,

@@ -25,6 +25,11 @@ struct AddressTarget {
 // an IPv4-mapped IPv6 address gets its IPv4 key, since it reaches the same machine).
 std::string AddressKey(const IpAddress& ip, uint16_t port);
 
+// NetworkKey names the network |ip| shares a politeness budget in (PolitenessOptions::per_network):
+// its /24 for IPv4 ("192.0.2.0/24"; an IPv4-mapped IPv6 address counts as its IPv4 address), its
+// /48 for IPv6 ("2001:db8:1::/48").
+std::string NetworkKey(const IpAddress& ip);
+
 // ProbeAddress runs |options.plan| against |target|. |done| runs once, on the loop, with the
 // classified facts. |env| and |scheduler| must outlive it; |options| and |target| are copied.
 // |on_connection|, if set, runs on the loop after each session that made a TCP connection, as

@@ -27,8 +27,14 @@ struct ProbeTimeouts {
   // under a second unless they tarpit on purpose.
   std::chrono::milliseconds command{20'000};
   std::chrono::milliseconds handshake{20'000};
-  // The verdict is known by QUIT; waiting for 221 is courtesy, not evidence.
+  // The verdict is known by QUIT; waiting for 221 is courtesy, not evidence (never longer than
+  // the command timeout).
   std::chrono::milliseconds quit{5'000};
+  // After the 221 (or the alert or 421 that ends a session) the server closes at once (RFC 5321
+  // §4.1.1.10); waiting for its FIN before sending ours leaves TIME_WAIT with the server, not
+  // with the scanner's ports. One second covers a slow round trip; a server that has not closed
+  // by then gets our FIN anyway.
+  std::chrono::milliseconds fin_wait{1'000};
   // No session, however slow each phase, lasts longer than this.
   std::chrono::milliseconds session{120'000};
 };
@@ -42,6 +48,12 @@ struct PolitenessOptions {
   // anvil and many appliances count connections per client per minute; 2 s keeps a 3-probe plan
   // at a pace no operator will mind.
   std::chrono::milliseconds per_address_gap{2000};
+  // Sessions in flight at once to one network: a /24 (IPv4) or a /48 (IPv6), where a provider's
+  // MX fleet usually sits behind one rate limiter and one abuse desk. 0: no limit. With one
+  // session per address, 8 is what a handful of ordinary mail senders bring to a network at
+  // once; a hoster with hundreds of MX addresses in one /24 then meets 8 sessions, not hundreds,
+  // while a sweep over many networks keeps its speed (README "Options").
+  size_t per_network = 8;
   // New connections per second, all addresses together. 500/s keeps a sweep of a million
   // domains near an hour while staying far below what trips upstream abuse detection. Must be
   // above 0: there is no "unlimited" (the scheduler refuses 0).

@@ -40,8 +40,14 @@ void Pacer::Schedule(Lane* lane, Clock::time_point now) {
   }
 }
 
-void Pacer::Add(const std::string& key, Clock::time_point not_before, Go go, Clock::time_point now) {
+void Pacer::Add(const std::string& key, const std::string& network, Clock::time_point not_before, Go go,
+                Clock::time_point now) {
   Lane& lane = lanes_[key];
+  if (lane.network == nullptr) {
+    lane.network_key = network;
+    lane.network = &networks_[network];
+    lane.network->lanes++;
+  }
   lane.queue.push_back({not_before, std::move(go)});
   waiting_++;
   Schedule(&lane, now);
@@ -53,12 +59,20 @@ bool Pacer::Finish(const std::string& key, Clock::time_point now) {
   Lane& lane = it->second;
   lane.busy = false;
   in_flight_--;
+  Network* network = lane.network;
+  network->in_flight--;
+  if (!network->parked.empty() && !NetworkFull(lane)) {
+    // The longest-waiting lane of this network goes first, ahead of the other networks: it
+    // was ready before them.
+    ready_.push_front(network->parked.front());
+    network->parked.pop_front();
+  }
   lane.next_allowed = now + options_.per_address_gap;
   Schedule(&lane, now);
   if (lane.queue.empty()) {
     // Idle lanes keep only their gap; forget them once it cannot matter.
     if (options_.per_address_gap.count() == 0) {
-      lanes_.erase(it);
+      EraseLane(it);
     } else {
       idle_.push_back({lane.next_allowed, key});
     }
@@ -74,10 +88,16 @@ void Pacer::ForgetIdleLanes(Clock::time_point now) {
     // delayed_). A lane that got work since is skipped; its next finish queues it again.
     if (it != lanes_.end() && !it->second.busy && !it->second.scheduled && it->second.queue.empty() &&
         it->second.next_allowed <= now) {
-      lanes_.erase(it);
+      EraseLane(it);
     }
     idle_.pop_front();
   }
+}
+
+void Pacer::EraseLane(std::unordered_map<std::string, Lane>::iterator it) {
+  Network* network = it->second.network;
+  if (network != nullptr && --network->lanes == 0) networks_.erase(it->second.network_key);
+  lanes_.erase(it);
 }
 
 void Pacer::PromoteDelayed(Clock::time_point now) {
@@ -101,12 +121,20 @@ bool Pacer::Next(Clock::time_point now, Go* out_go) {
       Schedule(lane, now);
       continue;
     }
+    if (NetworkFull(*lane)) {
+      // Parked until a session to its network ends; the other networks go on meanwhile.
+      lane->scheduled = true;
+      lane->network->parked.push_back(lane);
+      continue;
+    }
     *out_go = std::move(lane->queue.front().go);
     lane->queue.pop_front();
     waiting_--;
     lane->busy = true;
     in_flight_++;
     max_in_flight_seen_ = std::max(max_in_flight_seen_, in_flight_);
+    lane->network->in_flight++;
+    max_network_in_flight_seen_ = std::max(max_network_in_flight_seen_, lane->network->in_flight);
     bucket_full_at_ = std::max(bucket_full_at_, now) + interval_;
     return true;
   }
@@ -127,6 +155,7 @@ void Pacer::DropWaiting() {
     lane.queue.clear();
     lane.scheduled = false;
   }
+  for (auto& entry : networks_) entry.second.parked.clear();
   ready_.clear();
   delayed_ = decltype(delayed_)();
 }

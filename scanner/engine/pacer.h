@@ -3,7 +3,8 @@
 //
 // The pacer holds the waiting sessions by address key and decides which may start at a time the
 // caller passes in: one session at a time per address, a gap after each session to an address,
-// a global cap on sessions in flight, and a global new-connection rate (a token bucket). The
+// a cap on sessions in flight per network (the addresses of one provider's fleet), a global cap
+// on sessions in flight, and a global new-connection rate (a token bucket). The
 // Scheduler owns the libuv timer and asks the pacer; the unit tests ask it with a fake clock.
 // Beside it, TempFailRetryDelay: how long a probe that heard 421 waits before its retry.
 #pragma once
@@ -33,8 +34,11 @@ class Pacer {
   Pacer& operator=(const Pacer&) = delete;
 
   // Add queues one session to |key| (an "ip:port") that may not start before |not_before|.
-  // Sessions to one key start in the order they were added.
-  void Add(const std::string& key, Clock::time_point not_before, Go go, Clock::time_point now);
+  // Sessions to one key start in the order they were added. |network| names the key's network
+  // (NetworkKey: its /24 or /48); a key keeps the network it was first added with while the
+  // pacer remembers it.
+  void Add(const std::string& key, const std::string& network, Clock::time_point not_before, Go go,
+           Clock::time_point now);
 
   // Next: when a session may start at |now|, moves its |go| to |*out_go|, counts the session in
   // flight (its key busy, one token spent) and returns true; the caller runs |go| and later
@@ -55,6 +59,10 @@ class Pacer {
 
   size_t in_flight() const { return in_flight_; }
   size_t max_in_flight_seen() const { return max_in_flight_seen_; }
+  // max_network_in_flight_seen: the most sessions ever in flight at once to one network.
+  size_t max_network_in_flight_seen() const { return max_network_in_flight_seen_; }
+  // network_count: networks the pacer remembers (those of the lanes it remembers).
+  size_t network_count() const { return networks_.size(); }
   size_t waiting() const { return waiting_; }
   // lane_count: addresses the pacer remembers (busy, queued, or inside their gap).
   size_t lane_count() const { return lanes_.size(); }
@@ -66,11 +74,20 @@ class Pacer {
     Clock::time_point not_before;
     Go go;
   };
+  struct Lane;
+  // Network: the lanes of one /24 or /48, which share options_.per_network sessions in flight.
+  struct Network {
+    size_t in_flight = 0;
+    size_t lanes = 0;           // lanes that point here; the network is forgotten with the last
+    std::deque<Lane*> parked;   // ready lanes held back while the network is at its budget
+  };
   struct Lane {
     bool busy = false;
-    bool scheduled = false;  // in ready_ or delayed_
+    bool scheduled = false;  // in ready_, delayed_ or its network's parked list
     Clock::time_point next_allowed{};
     std::deque<Pending> queue;
+    Network* network = nullptr;
+    std::string network_key;
   };
   struct Delayed {
     Clock::time_point when;
@@ -86,11 +103,17 @@ class Pacer {
   void Schedule(Lane* lane, Clock::time_point now);
   void PromoteDelayed(Clock::time_point now);
   void ForgetIdleLanes(Clock::time_point now);
+  void EraseLane(std::unordered_map<std::string, Lane>::iterator it);
+  bool NetworkFull(const Lane& lane) const {
+    return options_.per_network != 0 && lane.network->in_flight >= options_.per_network;
+  }
   // TokenAt: from when the bucket holds a whole token.
   Clock::time_point TokenAt() const { return bucket_full_at_ - tolerance_; }
 
   PolitenessOptions options_;
   std::unordered_map<std::string, Lane> lanes_;
+  // Node-based: a lane's Network* stays valid while the network is in the map.
+  std::unordered_map<std::string, Network> networks_;
   std::deque<Lane*> ready_;
   std::priority_queue<Delayed, std::vector<Delayed>, std::greater<Delayed>> delayed_;
   // Lanes finished with nothing queued, in finish order (= gap-end order: the gap is one value).
@@ -99,6 +122,7 @@ class Pacer {
   std::deque<Idle> idle_;
   size_t in_flight_ = 0;
   size_t max_in_flight_seen_ = 0;
+  size_t max_network_in_flight_seen_ = 0;
   size_t waiting_ = 0;
   // The token bucket, kept as the time it will be full again: at time t it holds
   // burst_ - (bucket_full_at_ - t) / interval_ tokens (burst_ once t has passed it). A start

@@ -22,6 +22,20 @@ struct WriteRequest {
   std::string data;
 };
 
+// Ending is how a session's connection ends (README "How a session ends").
+enum class Ending {
+  // The dialogue is over (221 to QUIT, a 421, the server's alert or its close): wait for the
+  // server's FIN, then close with ours. The server closed first, so the server, not the scanner,
+  // keeps the connection in TIME_WAIT; nobody sees an aborted connection.
+  kGraceful,
+  // We abandon a handshake the server still waits on (a raw hello after its ServerHello, with
+  // the user_canceled alert already sent): our FIN now, then wait for the server's.
+  kHangUp,
+  // Timed out, broke the protocol, or reset by the server: RST. The session failed; nothing on
+  // the wire is worth waiting for.
+  kReset,
+};
+
 class Probe {
  public:
   Probe(const ProbeEnv& env, const ProbeRequest& request, ProbeDone done)
@@ -44,7 +58,7 @@ class Probe {
       // The callback will not run; finish through the close path so |done| stays asynchronous.
       connect_pending_ = false;
       Finish(ConnectStatus(rc), std::string("connect: ") + uv_strerror(rc));
-      Close();
+      Close(Ending::kReset);
     }
   }
 
@@ -63,7 +77,7 @@ class Probe {
     if (status == UV_ECANCELED || self->closing_) return;
     if (status < 0) {
       self->Finish(ConnectStatus(status), std::string("connect: ") + uv_strerror(status));
-      self->Close();
+      self->Close(Ending::kReset);
       return;
     }
     self->record_.connected = true;
@@ -79,6 +93,10 @@ class Probe {
   }
 
   void OnRead(ssize_t nread, const uv_buf_t* buf) {
+    if (lingering_) {
+      OnLingerRead(nread);
+      return;
+    }
     if (closing_ || nread == 0) return;
     if (nread < 0) {
       OnPeerGone(nread == UV_EOF ? 0 : static_cast<int>(nread));
@@ -97,7 +115,7 @@ class Probe {
         Finish(StatusForHandshake(r.outcome), r.detail);
         record_.alert = r.alert;
         record_.evidence = Evidence::kNone;
-        Close();
+        Close(Ending::kGraceful);
         return;
       }
       if (!plaintext.empty()) AcceptNow();
@@ -129,16 +147,19 @@ class Probe {
     }
     Write(std::move(pending));
     if (smtp_.failed()) {
+      if (!finished_) record_.reply_code = smtp_.failure_code();
       Finish(smtp_.failure(), smtp_.detail());
       if (smtp_.failure() == ProbeStatus::kStartTlsInjection) facts_.anomaly = "starttls-injection";
     }
     if (smtp_.done()) {
-      Close();
+      Close(EndingOfDialogue());
       return;
     }
     if (smtp_.phase() != armed_phase_) {
       armed_phase_ = smtp_.phase();
-      ArmTimer(smtp_.phase() == smtp::Phase::kQuit ? env_.timeouts.quit : env_.timeouts.command);
+      // The 221 is courtesy, not evidence: its wait is the shorter of the two.
+      ArmTimer(smtp_.phase() == smtp::Phase::kQuit ? std::min(env_.timeouts.quit, env_.timeouts.command)
+                                                   : env_.timeouts.command);
     }
   }
 
@@ -204,13 +225,31 @@ class Probe {
     Finish(ProbeStatus::kAccepted, "");
   }
 
+  // EndingOfDialogue: how to close once the SMTP session is done.
+  Ending EndingOfDialogue() const {
+    if (smtp_.failed() && (smtp_.failure() == ProbeStatus::kProtocolError ||
+                           smtp_.failure() == ProbeStatus::kStartTlsInjection)) {
+      return Ending::kReset;  // a flood, garbage or a man in the middle: fail closed
+    }
+    bool abandoned_hello = handshake_ != nullptr && tls::IsHelloKind(request_.kind) &&
+                           handshake_->result().outcome == tls::HandshakeOutcome::kServerHello;
+    return abandoned_hello ? Ending::kHangUp : Ending::kGraceful;
+  }
+
   void OnPeerGone(int error) {
+    if (lingering_) {
+      FinalClose(error != 0);
+      return;
+    }
     if (closing_) return;
     AcceptNow();
     bool reset = error == UV_ECONNRESET || error == UV_EPIPE;
+    if (error == 0) peer_eof_ = true;
+    if (error != 0) peer_failed_ = true;
+    Ending ending = error == 0 ? Ending::kGraceful : Ending::kReset;
     if (smtp_.phase() == smtp::Phase::kHandshake && handshake_) {
       OnHandshakeState(handshake_->PeerClosed(reset));
-      Close();
+      Close(ending);
       return;
     }
     if (reset && !finished_) {
@@ -221,10 +260,15 @@ class Probe {
     }
     smtp_.PeerClosed();
     Advance();
-    Close();
+    Close(ending);
   }
 
   void OnTimer() {
+    if (lingering_) {
+      // The server kept its side open: close ours with a FIN all the same.
+      FinalClose(false);
+      return;
+    }
     if (closing_) return;
     AcceptNow();
     bool deadline = Clock::now() >= started_ + env_.timeouts.session;
@@ -239,7 +283,7 @@ class Probe {
     } else {
       Finish(ProbeStatus::kTimeout, "no reply during " + phase);
     }
-    Close();
+    Close(Ending::kReset);
   }
 
   void ArmTimer(std::chrono::milliseconds timeout) {
@@ -266,8 +310,12 @@ class Probe {
     if (rc < 0) {
       delete w;
       // Reported by the read side too; make sure the session ends.
+      if (lingering_) {
+        FinalClose(true);
+        return;
+      }
       if (!finished_) Finish(ProbeStatus::kReset, std::string("write: ") + uv_strerror(rc));
-      Close();
+      Close(Ending::kReset);
     }
   }
 
@@ -279,7 +327,9 @@ class Probe {
     record_.detail = SanitizeText(detail, 300);
   }
 
-  void Close() {
+  // Close ends the session: the record is final from here. A graceful ending keeps the
+  // connection a little longer (Linger); the probe is done when its handles have closed.
+  void Close(Ending ending) {
     if (closing_) return;
     closing_ = true;
     AcceptNow();
@@ -292,10 +342,47 @@ class Probe {
     // The SSL object can go now; the record holds what it told us.
     if (handshake_) handshake_->Release();
     uv_timer_stop(&timer_);
+    if (peer_failed_) ending = Ending::kReset;  // nothing left to be polite to
+    if (ending == Ending::kReset || !record_.connected || peer_eof_) {
+      // After the server's FIN our close() sends a FIN that leaves no TIME_WAIT here.
+      FinalClose(ending == Ending::kReset);
+      return;
+    }
+    Linger(ending);
+  }
+
+  // Linger waits, bounded, for the server's FIN, reading (and dropping) whatever comes first:
+  // closing with unread bytes would make the kernel send a RST after all. RFC 5321 §4.1.1.10 has
+  // the server close after its 221, so the wait is normally one round trip.
+  void Linger(Ending ending) {
+    lingering_ = true;
+    if (ending == Ending::kHangUp) {
+      // Queued behind the alert: the server reads user_canceled, then our FIN.
+      shutdown_.data = this;
+      if (uv_shutdown(&shutdown_, reinterpret_cast<uv_stream_t*>(&tcp_), [](uv_shutdown_t*, int) {}) != 0) {
+        FinalClose(true);
+        return;
+      }
+    }
+    auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+        started_ + env_.timeouts.session - Clock::now());
+    auto wait = std::min(env_.timeouts.fin_wait, std::max(remaining, std::chrono::milliseconds(0)));
+    uv_timer_start(&timer_, [](uv_timer_t* t) { static_cast<Probe*>(t->data)->OnTimer(); },
+                   static_cast<uint64_t>(wait.count()), 0);
+  }
+
+  void OnLingerRead(ssize_t nread) {
+    if (nread < 0) FinalClose(nread != UV_EOF);
+  }
+
+  // FinalClose closes both handles: with a RST when |reset|, else with a FIN.
+  void FinalClose(bool reset) {
+    if (handles_closing_) return;
+    handles_closing_ = true;
+    uv_timer_stop(&timer_);
     open_handles_ = 2;
     uv_close(reinterpret_cast<uv_handle_t*>(&timer_), OnHandleClosed);
-    // RST rather than FIN: a sweep opens many short connections and TIME_WAIT would pile up.
-    if (uv_tcp_close_reset(&tcp_, OnHandleClosed) != 0) {
+    if (!reset || !record_.connected || uv_tcp_close_reset(&tcp_, OnHandleClosed) != 0) {
       uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), OnHandleClosed);
     }
   }
@@ -321,8 +408,13 @@ class Probe {
   uv_tcp_t tcp_{};
   uv_timer_t timer_{};
   uv_connect_t connect_{};
+  uv_shutdown_t shutdown_{};
   bool connect_pending_ = true;
-  bool closing_ = false;
+  bool closing_ = false;          // the record is final; only the connection's end is left
+  bool lingering_ = false;        // waiting for the server's FIN (Linger)
+  bool handles_closing_ = false;
+  bool peer_eof_ = false;         // the server sent its FIN
+  bool peer_failed_ = false;      // a read or write failed (reset, broken pipe)
   bool awaiting_answer_ = false;  // TLS 1.3 completed; the server has not answered since
   bool finished_ = false;
   int open_handles_ = 0;

@@ -15,9 +15,10 @@ Scheduler::Scheduler(uv_loop_t* loop, PolitenessOptions options)
 
 Scheduler::~Scheduler() = default;
 
-void Scheduler::Request(const std::string& key, Clock::time_point not_before, Go go) {
+void Scheduler::Request(const std::string& key, const std::string& network, Clock::time_point not_before,
+                        Go go) {
   if (closed_ || draining_) return;
-  pacer_.Add(key, not_before, std::move(go), Clock::now());
+  pacer_.Add(key, network, not_before, std::move(go), Clock::now());
   // Start from the timer, not from here: callers must never be re-entered.
   ArmTimer(Clock::now());
 }

@@ -1,7 +1,7 @@
 // scheduler.h: who may open a connection, and when — the politeness rules of DESIGN.md §3.
 //
-// One session at a time per address, a minimum gap between sessions to the same address, a
-// global cap on sessions in flight and a global new-connection rate (a token bucket refilled by a
+// One session at a time per address, a minimum gap between sessions to the same address, a cap
+// on sessions in flight per network, a global cap on sessions in flight and a global new-connection rate (a token bucket refilled by a
 // timer: the loop never sleeps). The arithmetic is the Pacer's (pacer.h, no I/O); the scheduler
 // asks it at the loop's time and keeps one timer armed for its next wake-up. Callers ask for a
 // slot with Request and give it back with Release. The scheduler knows nothing about SMTP or TLS.
@@ -31,10 +31,10 @@ class Scheduler {
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
-  // Request asks for one session to |key| (an "ip:port"), not before |not_before|. |go| runs on
-  // the loop when the session may start (never synchronously from Request); the caller must
-  // call Release(key) when that session ends.
-  void Request(const std::string& key, Clock::time_point not_before, Go go);
+  // Request asks for one session to |key| (an "ip:port") in |network| (NetworkKey), not before
+  // |not_before|. |go| runs on the loop when the session may start (never synchronously from
+  // Request); the caller must call Release(key) when that session ends.
+  void Request(const std::string& key, const std::string& network, Clock::time_point not_before, Go go);
   void Release(const std::string& key);
 
   // Drain drops every request still waiting (their |go| never runs), refuses new ones, and runs
@@ -48,6 +48,7 @@ class Scheduler {
 
   size_t in_flight() const { return pacer_.in_flight(); }
   size_t max_in_flight_seen() const { return pacer_.max_in_flight_seen(); }
+  size_t max_network_in_flight_seen() const { return pacer_.max_network_in_flight_seen(); }
   size_t waiting() const { return pacer_.waiting(); }
   // lane_count: addresses the scheduler remembers (busy, queued, or inside their gap).
   size_t lane_count() const { return pacer_.lane_count(); }

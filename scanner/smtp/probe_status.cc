@@ -18,6 +18,9 @@ std::string_view ProbeStatusName(ProbeStatus status) {
     case ProbeStatus::kGreetingRefused: return "greeting-refused";
     case ProbeStatus::kEhloRefused: return "ehlo-refused";
     case ProbeStatus::kTempFail: return "tempfail";
+    case ProbeStatus::kRateLimited: return "rate-limited";
+    case ProbeStatus::kBlocklisted: return "blocklisted";
+    case ProbeStatus::kPolicyRefused: return "policy-refused";
     case ProbeStatus::kGreetingTimeout: return "greeting-timeout";
     case ProbeStatus::kTimeout: return "timeout";
     case ProbeStatus::kConnectRefused: return "connect-refused";

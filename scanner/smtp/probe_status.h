@@ -27,6 +27,10 @@ enum class ProbeStatus : uint8_t {
   kGreetingRefused,    // 5xx greeting (554: no SMTP service here)
   kEhloRefused,        // both EHLO and HELO refused
   kTempFail,           // 421 (or another 4xx) where a reply was expected: try again later
+  // A 4xx/5xx at the greeting, EHLO or STARTTLS whose text names the reason (refusal_text.h):
+  kRateLimited,        // rate limits, too many connections, throttling
+  kBlocklisted,        // a blocklist or reputation service lists the scanner's address
+  kPolicyRefused,      // the server's policy refuses this client (reverse DNS, access denied)
   kGreetingTimeout,    // connected, but no complete greeting before the greeting timeout
   kTimeout,            // a later phase (command reply, handshake, session deadline) timed out
   kConnectRefused,     // TCP RST to our SYN
@@ -55,6 +59,7 @@ inline constexpr ProbeStatus kAllProbeStatuses[] = {
     ProbeStatus::kNotTls,
     ProbeStatus::kNoStartTls,      ProbeStatus::kStartTlsRefused,   ProbeStatus::kStartTlsInjection,
     ProbeStatus::kGreetingRefused, ProbeStatus::kEhloRefused,       ProbeStatus::kTempFail,
+    ProbeStatus::kRateLimited,     ProbeStatus::kBlocklisted,       ProbeStatus::kPolicyRefused,
     ProbeStatus::kGreetingTimeout, ProbeStatus::kTimeout,           ProbeStatus::kConnectRefused,
     ProbeStatus::kConnectTimeout,  ProbeStatus::kConnectError,      ProbeStatus::kReset,
     ProbeStatus::kClosed,          ProbeStatus::kProtocolError,     ProbeStatus::kSkipped,

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "base/sanitize.h"
+#include "scanner/smtp/refusal_text.h"
 
 namespace mxsweep::smtp {
 namespace {
@@ -44,6 +45,16 @@ std::string ReplySummary(const Reply& reply) {
   return SanitizeText(text, 200);
 }
 
+std::string ReplyText(const Reply& reply) {
+  std::string text = std::to_string(reply.code);
+  for (const std::string& line : reply.lines) {
+    if (line.empty()) continue;
+    text += ' ';
+    text += line;
+  }
+  return SanitizeText(text, 300);
+}
+
 Session::Session(SessionOptions options)
     : options_(std::move(options)), parser_(options_.limits) {}
 
@@ -61,6 +72,16 @@ void Session::Fail(ProbeStatus status, std::string detail, bool say_quit) {
     phase_ = Phase::kQuit;
   } else {
     phase_ = Phase::kDone;
+  }
+}
+
+void Session::Refuse(const Reply& reply, std::string_view what, ProbeStatus fallback, bool say_quit) {
+  RefusalReason reason = ClassifyRefusalText(ReplyText(reply));
+  failure_code_ = reply.code;
+  if (reason == RefusalReason::kNone) {
+    Fail(fallback, std::string(what) + ": " + ReplySummary(reply), say_quit);
+  } else {
+    Fail(RefusalStatus(reason), std::string(what) + ": " + ReplyText(reply), say_quit);
   }
 }
 
@@ -127,10 +148,10 @@ void Session::OnGreeting(const Reply& reply) {
     phase_ = Phase::kEhlo;
   } else if (reply.code / 100 == 4) {
     // 421: "go away for now"; the server closes after it, there is nothing to QUIT.
-    Fail(ProbeStatus::kTempFail, "greeting: " + ReplySummary(reply), false);
+    Refuse(reply, "greeting", ProbeStatus::kTempFail, false);
   } else {
     // 554 and friends: RFC 5321 §3.1 says wait for QUIT.
-    Fail(ProbeStatus::kGreetingRefused, "greeting: " + ReplySummary(reply), true);
+    Refuse(reply, "greeting", ProbeStatus::kGreetingRefused, true);
   }
 }
 
@@ -147,14 +168,14 @@ void Session::OnEhlo(const Reply& reply) {
     } else {
       Fail(ProbeStatus::kNoStartTls, "STARTTLS not advertised", true);
     }
-  } else if (reply.code / 100 == 5) {
-    // An SMTP-only server: HELO works, but it has no extensions, so no STARTTLS.
+  } else if (reply.code / 100 == 5 && ClassifyRefusalText(ReplyText(reply)) == RefusalReason::kNone) {
+    // An SMTP-only server: HELO works, but it has no extensions, so no STARTTLS. (A 5xx that
+    // names a blocklist or policy refuses us, not EHLO: a HELO past it would read as "no
+    // STARTTLS".)
     Send("HELO " + options_.ehlo_name);
     phase_ = Phase::kHelo;
-  } else if (reply.code == 421) {
-    Fail(ProbeStatus::kTempFail, "EHLO: " + ReplySummary(reply), false);
   } else {
-    Fail(ProbeStatus::kTempFail, "EHLO: " + ReplySummary(reply), true);
+    Refuse(reply, "EHLO", ProbeStatus::kTempFail, reply.code != 421);
   }
 }
 
@@ -162,9 +183,9 @@ void Session::OnHelo(const Reply& reply) {
   if (reply.code == 250) {
     Fail(ProbeStatus::kNoStartTls, "EHLO refused, HELO accepted: no extensions", true);
   } else if (reply.code / 100 == 4) {
-    Fail(ProbeStatus::kTempFail, "HELO: " + ReplySummary(reply), reply.code != 421);
+    Refuse(reply, "HELO", ProbeStatus::kTempFail, reply.code != 421);
   } else {
-    Fail(ProbeStatus::kEhloRefused, "EHLO and HELO refused: " + ReplySummary(reply), true);
+    Refuse(reply, "EHLO and HELO refused", ProbeStatus::kEhloRefused, true);
   }
 }
 
@@ -172,10 +193,11 @@ void Session::OnStartTls(const Reply& reply) {
   if (reply.code == 220) {
     phase_ = Phase::kHandshake;
   } else if (reply.code == 421) {
-    Fail(ProbeStatus::kTempFail, "STARTTLS: " + ReplySummary(reply), false);
+    Refuse(reply, "STARTTLS", ProbeStatus::kTempFail, false);
   } else {
-    // 454 "TLS not available due to temporary reason", 502, 5xx policy refusals.
-    Fail(ProbeStatus::kStartTlsRefused, "STARTTLS: " + ReplySummary(reply), true);
+    // 454 "TLS not available due to temporary reason", 502: the server's TLS, unless the text
+    // says the refusal is about us.
+    Refuse(reply, "STARTTLS", ProbeStatus::kStartTlsRefused, true);
   }
 }
 

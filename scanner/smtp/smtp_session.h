@@ -61,6 +61,8 @@ class Session {
   bool failed() const { return failed_; }
   ProbeStatus failure() const { return failure_; }
   const std::string& detail() const { return detail_; }
+  // failure_code() is the reply code that ended the session (421, 554, ...), 0 when no reply did.
+  int failure_code() const { return failure_code_; }
 
   const std::vector<std::string>& greeting() const { return greeting_; }
   // bytes_received() counts the plaintext bytes the server sent so far.
@@ -78,6 +80,9 @@ class Session {
   void OnStartTls(const Reply& reply);
   // Fail ends the session before TLS with |status|; QUIT is sent when |say_quit|.
   void Fail(ProbeStatus status, std::string detail, bool say_quit);
+  // Refuse ends the session on a 4xx/5xx |reply| to |what|: with the status its text names
+  // (rate-limited, blocklisted, policy-refused; the whole text in the detail), else |fallback|.
+  void Refuse(const Reply& reply, std::string_view what, ProbeStatus fallback, bool say_quit);
   void Send(std::string_view line);
 
   SessionOptions options_;
@@ -89,6 +94,7 @@ class Session {
   bool failed_ = false;
   ProbeStatus failure_ = ProbeStatus::kClosed;
   std::string detail_;
+  int failure_code_ = 0;
 
   std::vector<std::string> greeting_;
   bool ehlo_ok_ = false;
@@ -98,5 +104,9 @@ class Session {
 
 // ReplySummary renders a reply for a detail field: "454 TLS not available".
 std::string ReplySummary(const Reply& reply);
+
+// ReplyText renders the whole of a reply, every line: "421 4.7.0 first line second line"
+// (sanitised, at most 300 bytes). A refusal's reason is often on its second or third line.
+std::string ReplyText(const Reply& reply);
 
 }  // namespace mxsweep::smtp

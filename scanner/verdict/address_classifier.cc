@@ -38,7 +38,7 @@ void ClassifyAddress(AddressFacts* facts) {
     return Unanswered(r) || (r.status == ProbeStatus::kNoStartTls && facts->starttls);
   };
   for (const ProbeRecord& r : facts->probes) {
-    if (r.status == ProbeStatus::kTempFail) tempfail = true;
+    if (IsTemporaryRefusal(r)) tempfail = true;
     if (r.status == ProbeStatus::kTargetRefused || r.status == ProbeStatus::kExcluded) refused = true;
     // Faults before TLS and unconfirmed ambiguous answers decide nothing (probe_plan.h).
     if (no_answer(r)) continue;

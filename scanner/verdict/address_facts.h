@@ -51,6 +51,9 @@ struct ProbeRecord {
   // question asked again got once more: only then does it count as the server's answer.
   bool confirmed = false;
   bool unoffered_choice = false;  // the server chose a suite or version that was not offered
+  // The SMTP reply code that ended the session before TLS (421, 450, 554, ...), 0 when no
+  // reply did. A refusal's status says why; this says whether it was temporary (4xx).
+  int reply_code = 0;
 };
 
 // AddressClass is how one address counts towards a domain verdict (DESIGN.md §2).

@@ -134,11 +134,27 @@ bool IsAmbiguousTlsFailure(const ProbeRecord& r) {
   }
 }
 
+bool IsTemporaryRefusal(const ProbeRecord& r) {
+  switch (r.status) {
+    case ProbeStatus::kTempFail:
+      return true;
+    case ProbeStatus::kRateLimited:
+    case ProbeStatus::kBlocklisted:
+    case ProbeStatus::kPolicyRefused:
+      return r.reply_code / 100 == 4;
+    default:
+      return false;
+  }
+}
+
 bool Unanswered(const ProbeRecord& r) {
   if (IsAmbiguousTlsFailure(r) || r.status == ProbeStatus::kNoStartTls) return !r.confirmed;
   if (r.tls_attempted) return false;
   switch (r.status) {
     case ProbeStatus::kTempFail:
+    case ProbeStatus::kRateLimited:
+    case ProbeStatus::kBlocklisted:
+    case ProbeStatus::kPolicyRefused:
     case ProbeStatus::kGreetingTimeout:
     case ProbeStatus::kConnectRefused:
     case ProbeStatus::kConnectTimeout:
@@ -192,6 +208,9 @@ bool IsSessionBlocker(ProbeStatus status) {
     case ProbeStatus::kTargetRefused:
     case ProbeStatus::kExcluded:
     case ProbeStatus::kTempFail:
+    case ProbeStatus::kRateLimited:
+    case ProbeStatus::kBlocklisted:
+    case ProbeStatus::kPolicyRefused:
       return true;
     default:
       return false;

@@ -38,6 +38,12 @@ bool IsAmbiguousTlsFailure(const ProbeRecord& r);
 // decides a class; with nothing else to go on the address is tempfail or unreachable.
 bool Unanswered(const ProbeRecord& r);
 
+// IsTemporaryRefusal reports whether |r| is a "not now" from the server: a tempfail, or a
+// rate-limited, blocklisted or policy-refused answer with a 4xx code. It is retried after the
+// 421 back-off and, if it stands, makes the address tempfail; the same refusals with a 5xx are
+// final and leave the address unreachable ("not decided").
+bool IsTemporaryRefusal(const ProbeRecord& r);
+
 // RetryReason says why a probe is run again before its result is recorded.
 enum class RetryReason : uint8_t {
   kNone,

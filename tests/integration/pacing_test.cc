@@ -1,5 +1,5 @@
-// The scheduler's global limits in a real sweep over the simulated fleet: the cap on sessions in
-// flight and the global new-connection rate, measured where a mail operator would see them — the
+// The scheduler's limits in a real sweep over the simulated fleet: the cap on sessions in flight,
+// the budget per network and the global new-connection rate, measured where a mail operator would see them — the
 // servers' accept times — as well as by the scheduler's own count. The pacer's arithmetic is
 // unit-tested exactly (tests/unit/pacer_test.cc); this checks the loop glue keeps to it.
 #include <gtest/gtest.h>
@@ -25,9 +25,12 @@ struct Hosts {
   uint16_t port = 0;
 };
 
-// StartHosts starts |count| servers like |base| on 127.63.|net|.1.., with a domain each.
-Hosts StartHosts(Fleet& fleet, sim::DnsResponder& dns, int net, int count, sim::SimServerConfig base) {
+// StartHosts starts |count| servers like |base| on 127.63.|net|.1.., with a domain each, all on
+// |port| (0: the first one picks it).
+Hosts StartHosts(Fleet& fleet, sim::DnsResponder& dns, int net, int count, sim::SimServerConfig base,
+                 uint16_t port = 0) {
   Hosts hosts;
+  hosts.port = port;
   for (int h = 0; h < count; h++) {
     sim::SimServerConfig config = base;
     config.address = "127.63." + std::to_string(net) + "." + std::to_string(h + 1);
@@ -142,6 +145,56 @@ TEST(Pacing, SweepKeepsTheInFlightCap) {
   }
   EXPECT_LE(most, kCap) << "accepts within 90 ms";
   EXPECT_EQ(most, kCap);
+}
+
+// MostAcceptsWithin: the most accepts of |servers| inside any window shorter than |window|.
+size_t MostAcceptsWithin(const std::vector<sim::SimSmtpServer*>& servers, milliseconds window) {
+  std::vector<Clock::time_point> accepts = AcceptTimes(servers);
+  size_t most = 0;
+  for (size_t i = 0, j = 0; j < accepts.size(); j++) {
+    while (accepts[j] - accepts[i] >= window) i++;
+    most = std::max(most, j - i + 1);
+  }
+  return most;
+}
+
+// Two providers' fleets of 20 addresses, each in its own /24, with slow greetings: each network
+// gets at most its budget of 3 sessions at once, both get it at the same time (neither waits for
+// the other), and the global cap is far.
+TEST(Pacing, SweepKeepsThePerNetworkBudget) {
+  constexpr size_t kPerNetwork = 3;
+  constexpr milliseconds kGreetingDelay{100};
+  TestLoop loop;
+  Fleet fleet(loop.get());
+  sim::DnsResponder dns(loop.get());
+  ASSERT_EQ(dns.Start("127.63.0.3", 0), 0);
+  sim::SimServerConfig slow;
+  slow.greeting_delay = kGreetingDelay;
+  Hosts a = StartHosts(fleet, dns, 3, 20, slow);
+  Hosts b = StartHosts(fleet, dns, 4, 20, slow, a.port);
+  ASSERT_EQ(a.servers.size(), 20u);
+  ASSERT_EQ(b.servers.size(), 20u);
+  ASSERT_EQ(a.port, b.port);
+  std::vector<std::string> domains;
+  // Network a first: a FIFO without the budget would give it every slot.
+  domains.insert(domains.end(), a.domains.begin(), a.domains.end());
+  domains.insert(domains.end(), b.domains.begin(), b.domains.end());
+  PolitenessOptions politeness;
+  politeness.per_network = kPerNetwork;
+  politeness.per_address_gap = milliseconds(20);
+  SweepRun run = RunSweep(loop, dns.address(), a.port, domains, politeness, [&] {
+    fleet.CloseAll();
+    dns.Close(nullptr);
+  });
+  ASSERT_EQ(run.results.size(), domains.size());
+  for (const DomainResult& r : run.results) EXPECT_EQ(VerdictName(r.verdict.verdict), "OK") << r.entry.domain;
+  EXPECT_EQ(run.max_network_in_flight_seen, kPerNetwork) << "reached, and never passed";
+  EXPECT_EQ(run.max_in_flight_seen, 2 * kPerNetwork) << "both networks at once";
+  // The servers' view, as for the cap above: a session is open for 100 ms after its accept.
+  EXPECT_EQ(MostAcceptsWithin(a.servers, milliseconds(90)), kPerNetwork);
+  EXPECT_EQ(MostAcceptsWithin(b.servers, milliseconds(90)), kPerNetwork);
+  std::vector<Clock::time_point> first_a = AcceptTimes(a.servers), first_b = AcceptTimes(b.servers);
+  EXPECT_LT(first_b.front() - first_a.front(), milliseconds(50)) << "network b waited for network a";
 }
 
 }  // namespace

@@ -42,6 +42,7 @@ SweepRun RunSweep(TestLoop& loop, const std::string& dns_server, uint16_t port,
               },
               [&] {
                 run.max_in_flight_seen = scheduler.max_in_flight_seen();
+                run.max_network_in_flight_seen = scheduler.max_network_in_flight_seen();
                 scheduler.Close(nullptr);
                 dns->Close(nullptr);
                 if (after) after();

@@ -31,6 +31,7 @@ struct SweepRun {
   std::vector<std::vector<AddressFacts>> facts;
   SweepStats stats;
   size_t max_in_flight_seen = 0;  // the scheduler's, when the sweep ended
+  size_t max_network_in_flight_seen = 0;  // likewise, the most in flight to one network
 };
 
 // RunSweep sweeps |domains| with |dns_server| as resolver and |politeness| in the scheduler,

@@ -13,6 +13,14 @@ Listens on --count consecutive addresses from --address, all on one port (the sc
 
 --log FILE gets one line "<address> <n>" per accepted connection (n counts per address from 1),
 so a test can check the connections each address cost.
+
+--end-log FILE gets one line "<address> fin|reset|open" per connection that got its 221 to QUIT:
+after the 221 the server half-closes (the FIN an MTA sends when it closes) and reads on, so it
+sees how the client ended the connection: a FIN, a RST, or nothing within 5 s.
+
+--greeting-reply TEXT replaces the 220 greeting with a refusal ("554 5.7.1 ... blocked using
+zen.spamhaus.org"): after a 4xx the server closes; after a 5xx it answers QUIT with 221 and every
+other command with 503 (RFC 5321 3.1).
 """
 import argparse
 import ipaddress
@@ -53,6 +61,29 @@ _SH_BODY = (b"\x03\x03" + bytes(range(32)) + b"\x00" + b"\xc0\x28" + b"\x00" +
             struct.pack(">H", len(_SH_EXTENSIONS)) + _SH_EXTENSIONS)
 _SH_HANDSHAKE = b"\x02" + struct.pack(">I", len(_SH_BODY))[1:] + _SH_BODY
 CANNED_SERVER_HELLO = b"\x16\x03\x03" + struct.pack(">H", len(_SH_HANDSHAKE)) + _SH_HANDSHAKE
+
+
+END_LOG = None
+END_LOCK = threading.Lock()
+
+
+def see_client_end(conn, address):
+    """After the 221: half-close and read on; log whether the client's end was a FIN or a RST."""
+    if END_LOG is None:
+        return
+    how = "open"
+    try:
+        conn.shutdown(socket.SHUT_WR)
+        conn.settimeout(5)
+        while conn.recv(4096):
+            pass
+        how = "fin"
+    except ConnectionResetError:
+        how = "reset"
+    except OSError:
+        pass
+    with END_LOCK:
+        END_LOG.write(f"{address} {how}\n")
 
 
 class Cut(Exception):
@@ -121,7 +152,7 @@ def handshake_then_cut(conn, ctx, how):
             raise Cut(how)
 
 
-def serve_tls(conn, ctx, name):
+def serve_tls(conn, ctx, name, address):
     tls = ctx.wrap_socket(conn, server_side=True)
     buf = [b""]
     while True:
@@ -131,6 +162,7 @@ def serve_tls(conn, ctx, name):
         verb = line.split(" ", 1)[0].upper()
         if verb == "QUIT":
             tls.sendall(b"221 2.0.0 Bye\r\n")
+            see_client_end(tls, address)
             return
         tls.sendall(f"250 {name}\r\n".encode() if verb == "EHLO" else b"502 5.5.2 not here\r\n")
 
@@ -149,9 +181,30 @@ def serve_canned(conn):
         pass
 
 
-def serve(conn, plan, ctx, name):
+def serve_refusal(conn, reply, address):
+    """A refusing greeting: a 4xx closes; a 5xx waits for QUIT (RFC 5321 3.1)."""
+    conn.sendall(f"{reply}\r\n".encode())
+    if reply.startswith("4"):
+        return
+    buf = [b""]
+    conn.settimeout(10)
+    while True:
+        line = read_line(conn, buf)
+        if line is None:
+            return
+        if line.split(" ", 1)[0].upper() == "QUIT":
+            conn.sendall(b"221 2.0.0 Bye\r\n")
+            see_client_end(conn, address)
+            return
+        conn.sendall(b"503 5.5.1 No SMTP service here\r\n")
+
+
+def serve(conn, plan, ctx, name, address, greeting_reply):
     buf = [b""]
     try:
+        if greeting_reply:
+            serve_refusal(conn, greeting_reply, address)
+            return
         if plan.point == "before-greeting":
             raise Cut(plan.how)
         conn.sendall(f"220 {name} ESMTP faulty test server\r\n".encode())
@@ -176,10 +229,11 @@ def serve(conn, plan, ctx, name):
                 elif plan.point == "mid-handshake":
                     handshake_then_cut(conn, ctx, plan.how)
                 else:
-                    serve_tls(conn, ctx, name)
+                    serve_tls(conn, ctx, name, address)
                 return
             elif verb == "QUIT":
                 conn.sendall(b"221 2.0.0 Bye\r\n")
+                see_client_end(conn, address)
                 return
             else:
                 conn.sendall(b"502 5.5.2 not recognized\r\n")
@@ -248,7 +302,11 @@ def main():
     p.add_argument("--cut-rate", type=float, default=0.4)
     p.add_argument("--seed", default="16")
     p.add_argument("--log", help="append '<address> <n>' per accepted connection")
+    p.add_argument("--end-log", help="append '<address> fin|reset|open' per connection after its 221")
+    p.add_argument("--greeting-reply", help="a refusal sent instead of the 220 greeting")
     args = p.parse_args()
+    global END_LOG
+    END_LOG = open(args.end_log, "a", buffering=1) if args.end_log else None
     first = ipaddress.ip_address(args.address)
     last = first + (args.count - 1)
     if not (first.version == 4 and first.is_loopback and last.is_loopback):
@@ -281,7 +339,8 @@ def main():
                 counts[address] = n
                 if log:
                     log.write(f"{address} {n}\n")
-            threading.Thread(target=serve, args=(conn, Plan(args, address, n), ctx, args.name),
+            threading.Thread(target=serve, args=(conn, Plan(args, address, n), ctx, args.name, address,
+                                                 args.greeting_reply),
                              daemon=True).start()
 
 

@@ -69,5 +69,21 @@ TEST(AddressKey, MappedIpv6SharesTheIpv4Key) {
   EXPECT_EQ(AddressKey(v6, 25), "[2001:db8::a]:25");
 }
 
+TEST(NetworkKey, Ipv4Slash24Ipv6Slash48MappedAsIpv4) {
+  auto key = [](const char* text) {
+    IpAddress ip;
+    EXPECT_TRUE(IpAddress::Parse(text, &ip)) << text;
+    return NetworkKey(ip);
+  };
+  EXPECT_EQ(key("192.0.2.10"), "192.0.2.0/24");
+  EXPECT_EQ(key("192.0.2.255"), "192.0.2.0/24");
+  EXPECT_NE(key("192.0.3.1"), key("192.0.2.1"));
+  EXPECT_EQ(key("::ffff:192.0.2.10"), "192.0.2.0/24") << "the same machine, the same budget";
+  EXPECT_EQ(key("2001:db8:1:2::25"), "2001:db8:1::/48");
+  EXPECT_EQ(key("2001:db8:1:ffff::1"), key("2001:db8:1::1"));
+  EXPECT_NE(key("2001:db8:2::1"), key("2001:db8:1::1"));
+  EXPECT_EQ(key("::1"), "0:0:0::/48");
+}
+
 }  // namespace
 }  // namespace mxsweep

@@ -1,6 +1,6 @@
 // The pacer with a fake clock (no loop, no sleeping): the connection rate and its burst, the gap
-// after a session to an address, one session at a time per address, the in-flight cap, and the
-// 421 back-off. Times are asserted exactly: the pacer's arithmetic is in whole clock ticks.
+// after a session to an address, one session at a time per address, the per-network budget, the
+// in-flight cap, and the 421 back-off. Times are asserted exactly: the pacer's arithmetic is in whole clock ticks.
 #include "scanner/engine/pacer.h"
 
 #include <gtest/gtest.h>
@@ -38,13 +38,16 @@ class FakeLoop {
   explicit FakeLoop(PolitenessOptions options) : pacer_(options, kT0) {}
 
   using OnEnd = std::function<void(FakeLoop&)>;
+  // Add queues a session to |key|; |network| defaults to the key itself (a network of its own).
   void Add(const std::string& key, Clock::duration lasts, Clock::time_point not_before = kT0,
-           OnEnd on_end = nullptr) {
-    pacer_.Add(key, not_before, [this, key, lasts, on_end] {
+           OnEnd on_end = nullptr, const std::string& network = "") {
+    std::string net = network.empty() ? key : network;
+    pacer_.Add(key, net, not_before, [this, key, net, lasts, on_end] {
       starts_.push_back({key, now_});
-      ends_.push({now_ + lasts, seq_++, key, on_end});
+      ends_.push({now_ + lasts, seq_++, key, net, on_end});
       active_[key]++;
       EXPECT_EQ(active_[key], 1) << "two sessions at once to " << key;
+      max_network_active_[net] = std::max(max_network_active_[net], ++network_active_[net]);
     }, now_);
   }
 
@@ -66,6 +69,7 @@ class FakeLoop {
         End end = ends_.top();
         ends_.pop();
         active_[end.key]--;
+        network_active_[end.network]--;
         EXPECT_TRUE(pacer_.Finish(end.key, now_));
         if (end.on_end) end.on_end(*this);
       }
@@ -74,6 +78,8 @@ class FakeLoop {
   }
 
   Pacer& pacer() { return pacer_; }
+  // MaxNetworkActive: the most sessions this loop saw running at once in |network|.
+  int MaxNetworkActive(const std::string& network) { return max_network_active_[network]; }
   Clock::time_point now() const { return now_; }
   const std::vector<Start>& starts() const { return starts_; }
   std::vector<milliseconds> StartTimes() const {
@@ -94,6 +100,7 @@ class FakeLoop {
     Clock::time_point at;
     uint64_t seq;  // ends at one time are taken in start order
     std::string key;
+    std::string network;
     OnEnd on_end;
     bool operator>(const End& o) const { return at != o.at ? at > o.at : seq > o.seq; }
   };
@@ -102,6 +109,7 @@ class FakeLoop {
   uint64_t seq_ = 0;
   std::priority_queue<End, std::vector<End>, std::greater<End>> ends_;
   std::map<std::string, int> active_;
+  std::map<std::string, int> network_active_, max_network_active_;
   std::vector<Start> starts_;
 };
 
@@ -111,6 +119,7 @@ PolitenessOptions Options(double rate, milliseconds gap = milliseconds(0), size_
   o.connect_rate = rate;
   o.per_address_gap = gap;
   o.max_in_flight = cap;
+  o.per_network = 0;
   return o;
 }
 
@@ -247,7 +256,7 @@ TEST(Pacer, NotBeforeHolds) {
 TEST(Pacer, NextWakeIsTheExactTimeOfTheNextStart) {
   Pacer pacer(Options(50), kT0);
   int started = 0;
-  for (int i = 0; i < 6; i++) pacer.Add(Key(i), kT0, [&] { started++; }, kT0);
+  for (int i = 0; i < 6; i++) pacer.Add(Key(i), Key(i), kT0, [&] { started++; }, kT0);
   Pacer::Go go;
   while (pacer.Next(kT0, &go)) go();
   EXPECT_EQ(started, 5);
@@ -263,7 +272,7 @@ TEST(Pacer, NextWakeIsTheExactTimeOfTheNextStart) {
 TEST(Pacer, FinishWithoutASessionDoesNothing) {
   Pacer pacer(Options(1000), kT0);
   EXPECT_FALSE(pacer.Finish("a", kT0));
-  pacer.Add("a", kT0, [] {}, kT0);
+  pacer.Add("a", "a", kT0, [] {}, kT0);
   EXPECT_FALSE(pacer.Finish("a", kT0)) << "queued is not in flight";
   Pacer::Go go;
   ASSERT_TRUE(pacer.Next(kT0, &go));
@@ -275,7 +284,7 @@ TEST(Pacer, FinishWithoutASessionDoesNothing) {
 TEST(Pacer, DropWaitingForgetsQueuedSessionsOnly) {
   Pacer pacer(Options(1000, milliseconds(0), 1), kT0);
   int ran = 0;
-  for (int i = 0; i < 4; i++) pacer.Add(Key(i), kT0, [&] { ran++; }, kT0);
+  for (int i = 0; i < 4; i++) pacer.Add(Key(i), Key(i), kT0, [&] { ran++; }, kT0);
   Pacer::Go go;
   ASSERT_TRUE(pacer.Next(kT0, &go));
   go();
@@ -297,6 +306,122 @@ TEST(Pacer, IdleLanesAreForgottenOnceTheirGapHasPassed) {
   loop.Add("late", milliseconds(10), loop.now() + seconds(5));
   loop.Run();
   EXPECT_LE(loop.pacer().lane_count(), 1u);
+}
+
+// ---- per-network budget: the addresses of one /24 (or /48) share PolitenessOptions::per_network.
+
+PolitenessOptions NetworkOptions(size_t per_network, size_t cap = 100000) {
+  PolitenessOptions o = Options(1e6, milliseconds(0), cap);
+  o.per_network = per_network;
+  return o;
+}
+
+TEST(PacerNetwork, BudgetIsReachedAndNeverExceeded) {
+  FakeLoop loop(NetworkOptions(3));
+  for (int i = 0; i < 10; i++) loop.Add(Key(i), milliseconds(100), kT0, nullptr, "192.0.2.0/24");
+  loop.Run();
+  EXPECT_EQ(loop.StartTimes(), Msv({0, 0, 0, 100, 100, 100, 200, 200, 200, 300}));
+  EXPECT_EQ(loop.MaxNetworkActive("192.0.2.0/24"), 3);
+  EXPECT_EQ(loop.pacer().max_network_in_flight_seen(), 3u);
+  EXPECT_EQ(loop.pacer().in_flight(), 0u);
+  EXPECT_EQ(loop.pacer().waiting(), 0u);
+}
+
+// A provider's fleet queued first does not hold back the addresses of other networks: they start
+// at once, beside the budget's worth of the first network.
+TEST(PacerNetwork, OtherNetworksAreNotStarved) {
+  FakeLoop loop(NetworkOptions(2));
+  for (int i = 0; i < 50; i++) loop.Add(Key(i), seconds(1), kT0, nullptr, "fleet");
+  for (int i = 0; i < 3; i++) {
+    loop.Add("198.51.100." + std::to_string(i) + ":25", milliseconds(10), kT0, nullptr,
+             "other-" + std::to_string(i));
+  }
+  loop.Run();
+  for (int i = 0; i < 3; i++) {
+    EXPECT_EQ(loop.StartTimes("198.51.100." + std::to_string(i) + ":25"), Msv({0}));
+  }
+  EXPECT_EQ(loop.MaxNetworkActive("fleet"), 2);
+  EXPECT_EQ(loop.StartTimes(Key(49)), Msv({24000})) << "the fleet itself, two at a time";
+}
+
+// The global cap still binds across networks, and the network budget inside it.
+TEST(PacerNetwork, GlobalCapAndNetworkBudgetTogether) {
+  FakeLoop loop(NetworkOptions(2, 3));
+  for (int i = 0; i < 4; i++) loop.Add(Key(i), milliseconds(100), kT0, nullptr, "a");
+  for (int i = 0; i < 4; i++) loop.Add(Key(10 + i), milliseconds(100), kT0, nullptr, "b");
+  loop.Run();
+  EXPECT_EQ(loop.MaxNetworkActive("a"), 2);
+  EXPECT_EQ(loop.MaxNetworkActive("b"), 2);
+  EXPECT_EQ(loop.pacer().max_in_flight_seen(), 3u);
+  EXPECT_EQ(loop.starts().size(), 8u);
+}
+
+// One session at a time per address holds inside a network budget (FakeLoop checks it at every
+// start), and the gap too.
+TEST(PacerNetwork, OneSessionPerAddressStillHolds) {
+  PolitenessOptions o = NetworkOptions(4);
+  o.per_address_gap = milliseconds(50);
+  FakeLoop loop(o);
+  for (int i = 0; i < 3; i++) loop.Add("192.0.2.1:25", milliseconds(100), kT0, nullptr, "net");
+  for (int i = 0; i < 3; i++) loop.Add("192.0.2.2:25", milliseconds(100), kT0, nullptr, "net");
+  loop.Run();
+  EXPECT_EQ(loop.StartTimes("192.0.2.1:25"), Msv({0, 150, 300}));
+  EXPECT_EQ(loop.StartTimes("192.0.2.2:25"), Msv({0, 150, 300}));
+  EXPECT_EQ(loop.MaxNetworkActive("net"), 2) << "two addresses: never more than two at once";
+}
+
+TEST(PacerNetwork, ZeroMeansNoLimit) {
+  FakeLoop loop(NetworkOptions(0));
+  for (int i = 0; i < 20; i++) loop.Add(Key(i), milliseconds(100), kT0, nullptr, "net");
+  loop.Run();
+  EXPECT_EQ(loop.MaxNetworkActive("net"), 20);
+}
+
+// A parked lane waits for its network, not for a timer: the pacer asks to be woken only by a
+// Finish, and the lane starts at that very time.
+TEST(PacerNetwork, ParkedLaneStartsWhenItsNetworkFrees) {
+  Pacer pacer(NetworkOptions(1), kT0);
+  std::vector<std::string> ran;
+  pacer.Add("a", "net", kT0, [&] { ran.push_back("a"); }, kT0);
+  pacer.Add("b", "net", kT0, [&] { ran.push_back("b"); }, kT0);
+  Pacer::Go go;
+  while (pacer.Next(kT0, &go)) go();
+  EXPECT_EQ(ran, std::vector<std::string>({"a"}));
+  EXPECT_EQ(pacer.NextWake(kT0), Clock::time_point::max()) << "only a Finish can start b";
+  ASSERT_TRUE(pacer.Finish("a", kT0 + milliseconds(70)));
+  EXPECT_EQ(pacer.NextWake(kT0 + milliseconds(70)), kT0 + milliseconds(70));
+  ASSERT_TRUE(pacer.Next(kT0 + milliseconds(70), &go));
+  go();
+  EXPECT_EQ(ran, std::vector<std::string>({"a", "b"}));
+  EXPECT_TRUE(pacer.Finish("b", kT0 + milliseconds(80)));
+}
+
+TEST(PacerNetwork, DropWaitingForgetsParkedLanes) {
+  Pacer pacer(NetworkOptions(1), kT0);
+  int ran = 0;
+  for (int i = 0; i < 3; i++) pacer.Add(Key(i), "net", kT0, [&] { ran++; }, kT0);
+  Pacer::Go go;
+  while (pacer.Next(kT0, &go)) go();
+  EXPECT_EQ(ran, 1);
+  pacer.DropWaiting();
+  EXPECT_EQ(pacer.waiting(), 0u);
+  EXPECT_TRUE(pacer.Finish(Key(0), kT0 + seconds(1)));
+  EXPECT_FALSE(pacer.Next(kT0 + seconds(1), &go));
+  EXPECT_EQ(pacer.NextWake(kT0 + seconds(1)), Clock::time_point::max());
+  EXPECT_EQ(ran, 1);
+}
+
+// Networks are forgotten with their last lane: a sweep meets tens of thousands of them.
+TEST(PacerNetwork, NetworksAreForgottenWithTheirLanes) {
+  PolitenessOptions o = NetworkOptions(2);
+  o.per_address_gap = milliseconds(100);
+  FakeLoop loop(o);
+  for (int i = 0; i < 30; i++) loop.Add(Key(i), milliseconds(10), kT0, nullptr, "net" + std::to_string(i % 5));
+  loop.Run();
+  EXPECT_EQ(loop.pacer().network_count(), 5u) << "inside the gap, the lanes and their networks stay";
+  loop.Add("late", milliseconds(10), loop.now() + seconds(5), nullptr, "late-net");
+  loop.Run();
+  EXPECT_LE(loop.pacer().network_count(), 1u);
 }
 
 TEST(TempFailRetryDelay, DoublesAndStopsAtTheRetryLimit) {

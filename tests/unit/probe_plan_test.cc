@@ -401,3 +401,56 @@ TEST(ProbeRetry, AServerThatIgnoresTheOfferIsBrokenNotExoReady) {
 
 }  // namespace
 }  // namespace mxsweep
+
+namespace mxsweep {
+namespace {
+
+ProbeRecord Refusal(ProbeStatus status, int code, ProbeKind kind = ProbeKind::kAuto) {
+  ProbeRecord r = Rec(kind, status);
+  r.reply_code = code;
+  return r;
+}
+
+// A refusal that names rate limits, a blocklist or policy is "not now" with a 4xx (retried, then
+// tempfail) and "no" with a 5xx (not retried, unreachable): never a class that decides a verdict.
+TEST(ProbeRefusal, FourHundredsAreTemporaryFiveHundredsAreFinal) {
+  for (ProbeStatus s : {ProbeStatus::kRateLimited, ProbeStatus::kBlocklisted, ProbeStatus::kPolicyRefused}) {
+    EXPECT_TRUE(IsTemporaryRefusal(Refusal(s, 421))) << ProbeStatusName(s);
+    EXPECT_TRUE(IsTemporaryRefusal(Refusal(s, 450))) << ProbeStatusName(s);
+    EXPECT_FALSE(IsTemporaryRefusal(Refusal(s, 554))) << ProbeStatusName(s);
+    EXPECT_TRUE(IsSessionBlocker(s)) << "the rest of the plan would meet the same refusal";
+    EXPECT_TRUE(Unanswered(Refusal(s, 554))) << "says nothing about TLS";
+    EXPECT_EQ(RetryFor(Refusal(s, 554), true, true), RetryReason::kNone) << "no fault retry either";
+
+    AddressFacts temp;
+    temp.probes = {Refusal(s, 421)};
+    ClassifyAddress(&temp);
+    EXPECT_EQ(temp.cls, AddressClass::kTempFail) << ProbeStatusName(s);
+
+    AddressFacts final_no;
+    final_no.probes = {Refusal(s, 554)};
+    ClassifyAddress(&final_no);
+    EXPECT_EQ(final_no.cls, AddressClass::kUnreachable) << ProbeStatusName(s);
+  }
+  EXPECT_TRUE(IsTemporaryRefusal(Rec(ProbeKind::kAuto, ProbeStatus::kTempFail)));
+  EXPECT_FALSE(IsTemporaryRefusal(Refusal(ProbeStatus::kGreetingRefused, 554)));
+}
+
+// auto proved TLS 1.3; the EXO probe then met a blocklist: the question "would EXO's offer get
+// TLS 1.2?" stays open, so not tls13-only.
+TEST(ProbeRefusal, ALaterRefusalLeavesTheQuestionOpen) {
+  AddressFacts f;
+  f.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kAccepted, tls::kTls13, 0x1301),
+              Refusal(ProbeStatus::kBlocklisted, 554, ProbeKind::kExo12)};
+  ClassifyAddress(&f);
+  EXPECT_EQ(f.cls, AddressClass::kUnreachable);
+
+  AddressFacts g;
+  g.probes = {Rec(ProbeKind::kAuto, ProbeStatus::kAccepted, tls::kTls13, 0x1301),
+              Refusal(ProbeStatus::kRateLimited, 421, ProbeKind::kExo12)};
+  ClassifyAddress(&g);
+  EXPECT_EQ(g.cls, AddressClass::kTempFail);
+}
+
+}  // namespace
+}  // namespace mxsweep

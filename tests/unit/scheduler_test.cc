@@ -46,16 +46,16 @@ TEST(Scheduler, IdleLanesAreForgottenAfterTheirGap) {
   size_t lanes_after_first_round = 0, lanes_after_gap = 0;
   for (int i = 0; i < 100; i++) {
     std::string key = "192.0.2." + std::to_string(i) + ":25";
-    scheduler.Request(key, Clock::now(), session(key));
+    scheduler.Request(key, "192.0.2.0/24", Clock::now(), session(key));
   }
   // Inside the gap: every lane is remembered, and a second session to one address waits.
   After(&loop, milliseconds(10), [&] {
     lanes_after_first_round = scheduler.lane_count();
-    scheduler.Request("192.0.2.0:25", Clock::now(), session("192.0.2.0:25"));
+    scheduler.Request("192.0.2.0:25", "192.0.2.0/24", Clock::now(), session("192.0.2.0:25"));
   });
   // Well past the gap: a request for a new address lets the scheduler forget the idle ones.
   After(&loop, milliseconds(150), [&] {
-    scheduler.Request("198.51.100.1:25", Clock::now(), session("198.51.100.1:25"));
+    scheduler.Request("198.51.100.1:25", "198.51.100.0/24", Clock::now(), session("198.51.100.1:25"));
   });
   After(&loop, milliseconds(200), [&] {
     lanes_after_gap = scheduler.lane_count();

@@ -118,6 +118,67 @@ TEST_P(SessionTest, Ehlo421) {
   EXPECT_EQ(s.failure(), ProbeStatus::kTempFail);
 }
 
+// Refusals whose text names the cause: their own status, the whole reply in the detail, and the
+// reply code kept so the verdict can tell "not now" (4xx) from "no" (5xx).
+TEST_P(SessionTest, Greeting421TooManyConnectionsIsRateLimited) {
+  Session s(Options());
+  Script(s, {{"421 4.7.0 Too many connections from your IP\r\n", ""}}, GetParam());
+  EXPECT_EQ(s.failure(), ProbeStatus::kRateLimited);
+  EXPECT_EQ(s.failure_code(), 421);
+  EXPECT_EQ(s.detail(), "greeting: 421 4.7.0 Too many connections from your IP");
+  EXPECT_TRUE(s.done());
+}
+
+TEST_P(SessionTest, Greeting554BlocklistSaysQuitAndKeepsEveryLine) {
+  Session s(Options());
+  Script(s, {{"554-5.7.1 Service unavailable;\r\n554 5.7.1 Client host [127.0.0.9] blocked using zen.spamhaus.org\r\n",
+              "QUIT\r\n"}},
+         GetParam());
+  EXPECT_EQ(s.failure(), ProbeStatus::kBlocklisted);
+  EXPECT_EQ(s.failure_code(), 554);
+  EXPECT_EQ(s.detail(),
+            "greeting: 554 5.7.1 Service unavailable; 5.7.1 Client host [127.0.0.9] blocked using zen.spamhaus.org");
+}
+
+// A 5xx to EHLO that names a blocklist refuses the client: HELO past it would end as "no
+// STARTTLS", a definite verdict the server never gave.
+TEST_P(SessionTest, EhloBlocklistedIsNotFollowedByHelo) {
+  Session s(Options());
+  Script(s, {{"220 hi\r\n", "EHLO scanner.example\r\n"},
+             {"550 5.7.1 Your IP 127.0.0.9 is listed on a DNSBL\r\n", "QUIT\r\n"}},
+         GetParam());
+  EXPECT_EQ(s.failure(), ProbeStatus::kBlocklisted);
+  EXPECT_FALSE(s.starttls_advertised());
+}
+
+TEST_P(SessionTest, Ehlo450PolicyRefused) {
+  Session s(Options());
+  Script(s, {{"220 hi\r\n", "EHLO scanner.example\r\n"},
+             {"450 4.7.1 Client host rejected: cannot find your hostname, [127.0.0.9]\r\n", "QUIT\r\n"}},
+         GetParam());
+  EXPECT_EQ(s.failure(), ProbeStatus::kPolicyRefused);
+  EXPECT_EQ(s.failure_code(), 450);
+}
+
+TEST_P(SessionTest, StartTlsRateLimitedIsNotStartTlsRefused) {
+  Session s(Options());
+  Script(s, {{"220 hi\r\n", "EHLO scanner.example\r\n"},
+             {"250-mx\r\n250 STARTTLS\r\n", "STARTTLS\r\n"},
+             {"454 4.7.0 Too many TLS sessions from your address, try again later\r\n", "QUIT\r\n"}},
+         GetParam());
+  EXPECT_EQ(s.failure(), ProbeStatus::kRateLimited);
+}
+
+TEST_P(SessionTest, PlainEhlo5xxStillFallsBackToHelo) {
+  Session s(Options());
+  Script(s, {{"220 hi\r\n", "EHLO scanner.example\r\n"},
+             {"502 5.5.2 Error: command not recognized\r\n", "HELO scanner.example\r\n"},
+             {"250 mx\r\n", "QUIT\r\n"}},
+         GetParam());
+  EXPECT_EQ(s.failure(), ProbeStatus::kNoStartTls);
+  EXPECT_EQ(s.failure_code(), 0) << "not ended by a refusal";
+}
+
 INSTANTIATE_TEST_SUITE_P(Feeding, SessionTest, ::testing::Values(false, true),
                          [](const ::testing::TestParamInfo<bool>& i) {
                            return i.param ? "ByteAtATime" : "Whole";
