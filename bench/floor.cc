@@ -160,6 +160,37 @@ void ConnectAndReset(uint16_t port) {
   close(fd);
 }
 
+// ConnectAndCloseAfterServer connects as ConnectAndReset does, then lets the server side close
+// first (accept and close, untimed) and closes after reading its FIN, as mxsweep ends a clean
+// session. Returns the client's share: CPU microseconds of the connect and of the close.
+double ConnectAndCloseAfterServer(int listener, uint16_t port) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  double t0 = ProcessCpuMicros();
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  if (fd < 0) Die("socket");
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 && errno != EINPROGRESS) {
+    Die("connect");
+  }
+  pollfd p{fd, POLLOUT, 0};
+  if (poll(&p, 1, 5000) != 1) Die("poll");
+  double t1 = ProcessCpuMicros();
+  pollfd l{listener, POLLIN, 0};
+  if (poll(&l, 1, 5000) != 1) Die("poll listener");
+  int server = accept(listener, nullptr, nullptr);
+  if (server < 0) Die("accept");
+  close(server);
+  double t2 = ProcessCpuMicros();
+  p = {fd, POLLIN, 0};
+  if (poll(&p, 1, 5000) != 1) Die("poll for the FIN");
+  char c;
+  if (read(fd, &c, 1) != 0) Die("read: want the server's FIN");
+  close(fd);
+  return (t1 - t0) + (ProcessCpuMicros() - t2);
+}
+
 void DrainAccepts(int listener) {
   for (;;) {
     int c = accept(listener, nullptr, nullptr);
@@ -171,6 +202,15 @@ void DrainAccepts(int listener) {
 }  // namespace
 
 double TcpConnectCloseMicros(size_t n) {
+  int listener = LoopbackListener();
+  uint16_t port = ListenerPort(listener);
+  double timed = 0;
+  for (size_t i = 0; i < n; i++) timed += ConnectAndCloseAfterServer(listener, port);
+  close(listener);
+  return timed / static_cast<double>(n);
+}
+
+double TcpConnectResetMicros(size_t n) {
   int listener = LoopbackListener();
   uint16_t port = ListenerPort(listener);
   // Connect in batches below the backlog; drain the accept queue between batches, untimed.
@@ -209,15 +249,16 @@ double InterleavedFloor::Sample() {
   ConnectAndReset(port_);
   double t3 = ProcessCpuMicros();
   DrainAccepts(listener_);
+  tcp_ += ConnectAndCloseAfterServer(listener_, port_);
   x25519_ += t1 - t0;
   ecdsa_ += t2 - t1;
-  tcp_ += t3 - t2;
+  tcp_reset_ += t3 - t2;
   samples_++;
   return ProcessCpuMicros() - t0;
 }
 
 void InterleavedFloor::Reset() {
-  x25519_ = ecdsa_ = tcp_ = 0;
+  x25519_ = ecdsa_ = tcp_ = tcp_reset_ = 0;
   samples_ = 0;
 }
 

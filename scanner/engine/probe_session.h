@@ -1,5 +1,7 @@
-// probe_session.h: one probe — TCP connect, SMTP up to STARTTLS, one TLS handshake, QUIT — on a
-// libuv loop. The libuv glue around the I/O-free smtp::Session and tls::ClientHandshake.
+// probe_session.h: one probe — TCP connect, SMTP up to STARTTLS, one TLS handshake, QUIT, and
+// the close (a FIN after the server's, a RST only for a failed session: README "How a session
+// ends") — on a libuv loop. The libuv glue around the I/O-free smtp::Session and
+// tls::ClientHandshake.
 #pragma once
 
 #include <uv.h>
@@ -53,7 +55,9 @@ struct ProbeRequest {
 };
 
 // StartProbe runs one probe session. |done| is called exactly once, from the loop, after every
-// handle of the session has closed (never synchronously from StartProbe).
+// handle of the session has closed (never synchronously from StartProbe); a clean ending waits
+// up to ProbeTimeouts::fin_wait for the server's FIN first. The record's duration ends where
+// the dialogue did, before that wait.
 void StartProbe(const ProbeEnv& env, const ProbeRequest& request, ProbeDone done);
 
 }  // namespace mxsweep
