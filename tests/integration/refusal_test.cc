@@ -84,6 +84,10 @@ TEST_P(RefusalSweep, StatusDetailAndVerdict) {
   EXPECT_EQ(ProbeStatusName(f.probes[0].status), c.status) << f.probes[0].detail;
   EXPECT_NE(f.probes[0].detail.find(c.detail), std::string::npos) << f.probes[0].detail;
   EXPECT_EQ(f.connections, c.connections);
+  // The outreach CSV's error_detail names the status and carries the server's words.
+  ASSERT_EQ(run.csv_rows.size(), 1u);
+  EXPECT_NE(run.csv_rows[0].find(std::string(c.status) + " - "), std::string::npos) << run.csv_rows[0];
+  EXPECT_NE(run.csv_rows[0].find(c.detail), std::string::npos) << run.csv_rows[0];
   EXPECT_EQ(server->stats().client_resets, c.status == std::string("greeting-timeout") ? c.connections : 0)
       << "a refusal is answered with QUIT or a FIN, not a RST";
   EXPECT_EQ(server->stats().mail_commands, 0);
